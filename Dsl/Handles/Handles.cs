@@ -1,0 +1,45 @@
+using System.Reflection;
+using JitDsl.Dsl.Tracing;
+using JitDsl.Dsl.Tree;
+
+namespace JitDsl;
+
+/// <summary>Maps the parameter and return types of a kernel's lambda to what the kernel accepts.</summary>
+internal static class Handles
+{
+    public static KernelParameter DescribeParameter(ParameterInfo parameter, SourceLoc loc)
+    {
+        var type = parameter.ParameterType;
+        var name = parameter.Name ?? $"arg{parameter.Position}";
+        if (type == typeof(Val))
+            return new KernelParameter(name, MustBeArray: false, MustBeScalar: false, PinnedDType: null);
+        if (type == typeof(Arr))
+            return new KernelParameter(name, MustBeArray: true, MustBeScalar: false, PinnedDType: null);
+        if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Val<>) || type.GetGenericTypeDefinition() == typeof(Arr<>)))
+        {
+            var element = type.GetGenericArguments()[0];
+            var dtype = DTypes.FromClr(element) ?? throw new TypingException(ErrorCodes.KernelLambdaType,
+                $"parameter `{name}`: {element.Name} is not a kernel dtype; use bool, int, long, float, double or Complex", loc);
+            var isArray = type.GetGenericTypeDefinition() == typeof(Arr<>);
+            return new KernelParameter(name, MustBeArray: isArray, MustBeScalar: !isArray, dtype);
+        }
+        throw new TypingException(ErrorCodes.KernelLambdaType,
+            $"parameter `{name}` has type {type.Name}; a kernel's parameters are Val, Arr, Val<T> or Arr<T> handles", loc);
+    }
+
+    public static void CheckReturnType(Type type, SourceLoc loc)
+    {
+        if (type != typeof(void) && !typeof(Val).IsAssignableFrom(type))
+            throw new TypingException(ErrorCodes.KernelLambdaType,
+                $"the kernel's lambda returns {type.Name}; return a Val (or nothing)", loc);
+    }
+
+    public static Val ForParameter(Tracer tracer, Type handleType, ParamRef node)
+    {
+        if (handleType == typeof(Val))
+            return new Val(tracer, node);
+        if (handleType == typeof(Arr))
+            return new Arr(tracer, node);
+        return (Val)Activator.CreateInstance(handleType, BindingFlags.NonPublic | BindingFlags.Instance, null, [tracer, node], null)!;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Numerics;
+using JitDsl.Dsl.Tracing;
+using JitDsl.Dsl.Tree;
+
+namespace JitDsl;
+
+/// <summary>
+/// A symbolic value inside a kernel being traced: a parameter, a literal, or the result of an operation.
+/// Operators on it record operations; they compute nothing. Its type (scalar or array, and which dtype)
+/// is found when the kernel is specialized for its arguments. A <see cref="Val"/> never converts to a C#
+/// <see cref="bool"/>: branch with <c>If</c>, <c>While</c> and <c>Where</c>, and combine conditions with
+/// <c>&amp;</c> and <c>|</c> (<c>&amp;&amp;</c> and <c>||</c> do not compile).
+/// </summary>
+public class Val
+{
+    private readonly Expr? node;
+
+    internal Val(Tracer tracer, Expr node)
+    {
+        Tracer = tracer;
+        this.node = node;
+    }
+
+    private protected Val(Tracer tracer) => Tracer = tracer;
+
+    internal Tracer Tracer { get; }
+
+    /// <summary>The expression this handle stands for; a <see cref="Var"/> reads its current value.</summary>
+    internal virtual Expr Node => node!;
+
+    /// <summary>This value as an array handle, for indexing an array returned by another kernel.</summary>
+    public Arr AsArray() => new(Tracer, Tracer.Use(this));
+
+#pragma warning disable CS1591 // The operators mean what they mean in C#, with NumPy's types; docs/SEMANTICS.md has the details.
+    public static Val operator +(Val a, Val b) => Binary(BinaryOp.Add, a, b);
+    public static Val operator -(Val a, Val b) => Binary(BinaryOp.Subtract, a, b);
+    public static Val operator *(Val a, Val b) => Binary(BinaryOp.Multiply, a, b);
+    public static Val operator /(Val a, Val b) => Binary(BinaryOp.TrueDivide, a, b);
+    public static Val operator %(Val a, Val b) => Binary(BinaryOp.Modulo, a, b);
+    public static Val operator &(Val a, Val b) => Binary(BinaryOp.BitAnd, a, b);
+    public static Val operator |(Val a, Val b) => Binary(BinaryOp.BitOr, a, b);
+    public static Val operator ^(Val a, Val b) => Binary(BinaryOp.BitXor, a, b);
+    public static Val operator <<(Val a, Val b) => Binary(BinaryOp.ShiftLeft, a, b);
+    public static Val operator >>(Val a, Val b) => Binary(BinaryOp.ShiftRight, a, b);
+    public static Val operator ==(Val a, Val b) => Binary(BinaryOp.Equal, a, b);
+    public static Val operator !=(Val a, Val b) => Binary(BinaryOp.NotEqual, a, b);
+    public static Val operator <(Val a, Val b) => Binary(BinaryOp.Less, a, b);
+    public static Val operator <=(Val a, Val b) => Binary(BinaryOp.LessEqual, a, b);
+    public static Val operator >(Val a, Val b) => Binary(BinaryOp.Greater, a, b);
+    public static Val operator >=(Val a, Val b) => Binary(BinaryOp.GreaterEqual, a, b);
+    public static Val operator -(Val a) => Unary(UnaryOp.Negate, a);
+    public static Val operator +(Val a) => a;
+    public static Val operator !(Val a) => Unary(UnaryOp.Not, a);
+    public static Val operator ~(Val a) => Unary(UnaryOp.BitNot, a);
+
+    // C# int and double literals are weak, like Python's: `x_f32 * 2.0` stays float32.
+    public static implicit operator Val(int value) => Constant((long)value, DType.Int64, weak: true);
+    public static implicit operator Val(double value) => Constant(value, DType.Float64, weak: true);
+    public static implicit operator Val(long value) => Constant(value, DType.Int64, weak: false);
+    public static implicit operator Val(float value) => Constant(value, DType.Float32, weak: false);
+    public static implicit operator Val(bool value) => Constant(value, DType.Bool, weak: false);
+    public static implicit operator Val(Complex value) => Constant(value, DType.Complex128, weak: false);
+#pragma warning restore CS1591
+
+    /// <summary>Handles compare by identity; <c>==</c> on handles records a comparison instead.</summary>
+    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{GetType().Name}({node?.GetType().Name ?? "variable"})";
+
+    private static Val Binary(BinaryOp op, Val a, Val b)
+    {
+        var tracer = Tracer.Current;
+        var (left, right) = (tracer.Use(a), tracer.Use(b));
+        return tracer.Wrap(new Binary(op, left, right) { Loc = CallerLocation.Capture() });
+    }
+
+    private static Val Unary(UnaryOp op, Val a)
+    {
+        var tracer = Tracer.Current;
+        return tracer.Wrap(new Unary(op, tracer.Use(a)) { Loc = CallerLocation.Capture() });
+    }
+
+    private static Val Constant(object value, DType dtype, bool weak) =>
+        new(Tracer.Current, new Const(value, dtype, weak));
+}
+
+/// <summary>A kernel parameter that only accepts scalars of the dtype that <typeparamref name="T"/> holds.</summary>
+/// <typeparam name="T">bool, int, long, float, double or Complex.</typeparam>
+public sealed class Val<T> : Val
+{
+    internal Val(Tracer tracer, Expr node) : base(tracer, node)
+    {
+    }
+}

@@ -1,0 +1,280 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using JitDsl.Dsl.Tree;
+
+namespace JitDsl.Dsl.Tracing;
+
+/// <summary>
+/// Records a kernel by running its C# lambda once over symbolic handles. Operators and DSL calls made
+/// by the lambda land here; expressions stay lazy trees, statements are appended to the innermost block.
+/// When tracing ends, <see cref="Materialization"/> decides which values must be computed where the user
+/// wrote them (see there), and <see cref="ScopeCheck"/> rejects values used outside their block.
+/// </summary>
+internal sealed class Tracer
+{
+    [ThreadStatic]
+    private static Tracer? current;
+
+    private readonly Stack<PendingBlock> blocks = new();
+    private readonly List<LoopFrame> loops = [];
+    private readonly Dictionary<Expr, NodeSite> sites = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Mutation> mutations = [];
+    private readonly Dictionary<string, int> nameUses = [];
+    private int nextSeq;
+    private int nextLocalId;
+
+    private Tracer()
+    {
+    }
+
+    /// <summary>The tracer of the kernel whose lambda is running on this thread.</summary>
+    public static Tracer Current => current ?? throw new TypingException(ErrorCodes.OutsideKernel,
+        "JitDsl values and statements can only be used inside the body of a kernel being defined with Jit.Kernel",
+        CallerLocation.Capture());
+
+    private PendingBlock Top => blocks.Peek();
+
+    /// <summary>Runs <paramref name="body"/> over fresh handles and returns the kernel it describes.</summary>
+    public static KernelTree Trace(string name, Delegate body, SourceLoc loc)
+    {
+        var method = body.Method;
+        var parameterInfos = method.GetParameters();
+        var parameters = parameterInfos.Select(p => Handles.DescribeParameter(p, loc)).ToArray();
+        Handles.CheckReturnType(method.ReturnType, loc);
+
+        var tracer = new Tracer();
+        var root = new PendingBlock();
+        tracer.blocks.Push(root);
+        var outer = current;
+        current = tracer;
+        try
+        {
+            var args = parameters
+                .Select((p, k) => Handles.ForParameter(tracer, parameterInfos[k].ParameterType, new ParamRef(k, p.Name) { Loc = loc }))
+                .ToArray();
+            var result = Invoke(method, body.Target, args);
+            if (method.ReturnType != typeof(void))
+            {
+                if (result is not Val value)
+                    throw new TypingException(ErrorCodes.KernelLambdaType, "the kernel's lambda returned null; return a value or declare no result", loc);
+                tracer.Append(new Return(tracer.Use(value)) { Loc = loc });
+            }
+        }
+        finally
+        {
+            current = outer;
+        }
+        var block = Materialization.Run(root, tracer.sites, tracer.mutations, tracer.NewLocal);
+        ScopeCheck.Run(block);
+        return new KernelTree(name, parameters, block, loc);
+    }
+
+    private static object? Invoke(MethodInfo method, object? target, object?[] args)
+    {
+        try
+        {
+            return method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, args, null);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    // ---- Expressions
+
+    /// <summary>The expression behind a handle, after checking that it belongs to this kernel.</summary>
+    public Expr Use(Val value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!ReferenceEquals(value.Tracer, this))
+            throw new TypingException(ErrorCodes.ForeignValue,
+                "this value belongs to another kernel; pass it as an argument or call that kernel instead", CallerLocation.Capture());
+        return value.Node;
+    }
+
+    /// <summary>Registers a node built by the user so that <see cref="Materialization"/> knows where it was built.</summary>
+    public Expr Record(Expr node, StateRead? reads = null)
+    {
+        if (node is not (Const or ParamRef) || reads is not null)
+            sites[node] = new NodeSite(Top, Top.Items.Count, nextSeq, sites.Count, reads);
+        return node;
+    }
+
+    public Val Wrap(Expr node) => new(this, Record(node));
+
+    public Expr ReadVariable(Local local, SourceLoc loc) => Record(new LocalRef(local) { Loc = loc }, new StateRead(local));
+
+    public Val Load(Arr array, Val[] indices, SourceLoc loc) =>
+        new(this, Record(new Load(Use(array), indices.Select(Use).ToArray()) { Loc = loc }, StateRead.ArrayElements));
+
+    /// <summary>A value computed exactly once, here: a call, a random draw, an allocation.</summary>
+    public Expr BindTemporary(Expr value, string name, SourceLoc loc)
+    {
+        var local = NewLocal(SourceNames.AssignedName(loc) ?? name, LocalKind.Temporary);
+        Append(new Declare(local, value) { Loc = loc });
+        return new LocalRef(local) { Loc = loc };
+    }
+
+    public Val Call(KernelTree callee, Val[] args, SourceLoc loc)
+    {
+        var call = new KernelCall(callee, args.Select(Use).ToArray()) { Loc = loc };
+        var result = BindTemporary(call, callee.Name, loc);
+        // The callee may write to any array it is given.
+        mutations.Add(new Mutation(StateRead.ArrayElements, nextSeq - 1, [.. loops]));
+        return new Val(this, result);
+    }
+
+    // ---- Statements
+
+    public Var DeclareVariable(Val init, string? name, SourceLoc loc)
+    {
+        var value = Use(init);
+        var local = NewLocal(name ?? SourceNames.AssignedName(loc) ?? "v", LocalKind.Variable);
+        Append(new Declare(local, value) { Loc = loc });
+        return new Var(this, local);
+    }
+
+    public void Assign(Local local, Val value, SourceLoc loc)
+    {
+        var seq = Append(new Assign(local, Use(value)) { Loc = loc });
+        mutations.Add(new Mutation(new StateRead(local), seq, [.. loops]));
+    }
+
+    public void Store(Arr array, Val[] indices, Val value, SourceLoc loc)
+    {
+        var target = Use(array);
+        var index = indices.Select(Use).ToArray();
+        var seq = Append(new Store(target, index, Use(value)) { Loc = loc });
+        mutations.Add(new Mutation(StateRead.ArrayElements, seq, [.. loops]));
+    }
+
+    public void SeedRandom(Val seed, SourceLoc loc) => Append(new SeedRandom(Use(seed)) { Loc = loc });
+
+    public void Return(Val? value, SourceLoc loc) => Append(new Return(value is null ? null : Use(value)) { Loc = loc });
+
+    public void Jump(bool isBreak, SourceLoc loc)
+    {
+        if (loops.Count == 0)
+            throw new TypingException(ErrorCodes.MisplacedStatement,
+                $"{(isBreak ? "Break" : "Continue")} must be inside a For or While loop", loc);
+        Append(isBreak ? new Break { Loc = loc } : new Continue { Loc = loc });
+    }
+
+    public IfChain If(Val condition, Action then, SourceLoc loc)
+    {
+        var test = Use(condition);
+        var statement = new PendingIf(nextSeq++, test, TraceBlock(then), loc);
+        Top.Items.Add(statement);
+        return new IfChain(this, Top, statement, statement);
+    }
+
+    /// <summary>
+    /// Attaches <c>ElseIf</c> to the last If of a chain. Evaluating <paramref name="condition"/> may have
+    /// bound temporaries after the chain; they belong to the else branch and move there.
+    /// </summary>
+    public PendingIf ElseIf(PendingBlock parent, PendingIf root, PendingIf last, Val condition, Action then, SourceLoc loc)
+    {
+        var test = Use(condition);
+        var elseBlock = MoveTrailingIntoElse(parent, root, last, "ElseIf", loc, conditionMayBindTemporaries: true);
+        var nested = new PendingIf(nextSeq++, test, TraceBlock(then), loc);
+        elseBlock.Items.Add(nested);
+        return nested;
+    }
+
+    public void Else(PendingBlock parent, PendingIf root, PendingIf last, Action body, SourceLoc loc)
+    {
+        var elseBlock = MoveTrailingIntoElse(parent, root, last, "Else", loc, conditionMayBindTemporaries: false);
+        blocks.Push(elseBlock);
+        try
+        {
+            body();
+        }
+        finally
+        {
+            blocks.Pop();
+        }
+    }
+
+    private PendingBlock MoveTrailingIntoElse(
+        PendingBlock parent, PendingIf root, PendingIf last, string what, SourceLoc loc, bool conditionMayBindTemporaries)
+    {
+        if (last.Else is not null)
+            throw new TypingException(ErrorCodes.MisplacedStatement, $"{what} follows an If that already has an Else", loc);
+        var rootIndex = parent.Items.IndexOf(root);
+        var trailing = parent.Items.Skip(rootIndex + 1).ToList();
+        var boundByCondition = conditionMayBindTemporaries
+            && trailing.All(s => s is PendingSimple { Stmt: Declare { Local.Kind: LocalKind.Temporary } });
+        if (!ReferenceEquals(Top, parent) || (trailing.Count > 0 && !boundByCondition))
+            throw new TypingException(ErrorCodes.MisplacedStatement,
+                $"{what} must follow its If directly, in the same block (chain it: If(...).{what}(...))", loc);
+
+        var elseBlock = new PendingBlock();
+        elseBlock.Items.AddRange(trailing);
+        parent.Items.RemoveRange(rootIndex + 1, trailing.Count);
+        foreach (var site in sites.Values.Where(s => ReferenceEquals(s.Block, parent) && s.Position > rootIndex))
+        {
+            site.Block = elseBlock;
+            site.Position -= rootIndex + 1;
+        }
+        last.Else = elseBlock;
+        return elseBlock;
+    }
+
+    public void For(Val start, Val stop, Val step, Action<Val> body, SourceLoc loc)
+    {
+        var (from, to, by) = (Use(start), Use(stop), Use(step));
+        var seq = nextSeq++;
+        var index = NewLocal(body.Method.GetParameters()[0].Name ?? "i", LocalKind.LoopIndex);
+        var frame = new LoopFrame(seq);
+        loops.Add(frame);
+        var block = TraceBlock(() => body(new Val(this, new LocalRef(index) { Loc = loc })));
+        frame.End = nextSeq - 1;
+        loops.Remove(frame);
+        Top.Items.Add(new PendingFor(seq, index, from, to, by, block, loc));
+    }
+
+    public void While(Func<Val> condition, Action body, SourceLoc loc)
+    {
+        var seq = nextSeq++;
+        var frame = new LoopFrame(seq);
+        loops.Add(frame);
+        Expr? test = null;
+        var prelude = TraceBlock(() => test = Use(condition()));
+        var conditionSeq = nextSeq++;
+        var block = TraceBlock(body);
+        frame.End = nextSeq - 1;
+        loops.Remove(frame);
+        Top.Items.Add(new PendingWhile(seq, prelude, test!, conditionSeq, block, loc));
+    }
+
+    private PendingBlock TraceBlock(Action body)
+    {
+        var block = new PendingBlock();
+        blocks.Push(block);
+        try
+        {
+            body();
+        }
+        finally
+        {
+            blocks.Pop();
+        }
+        return block;
+    }
+
+    private int Append(Stmt statement)
+    {
+        var seq = nextSeq++;
+        Top.Items.Add(new PendingSimple(seq, statement));
+        return seq;
+    }
+
+    private Local NewLocal(string name, LocalKind kind)
+    {
+        var uses = nameUses.GetValueOrDefault(name);
+        nameUses[name] = uses + 1;
+        return new Local(nextLocalId++, uses == 0 ? name : $"{name}_{uses}", kind);
+    }
+}

@@ -1,0 +1,82 @@
+using JitDsl.Dsl.Typing;
+
+namespace JitDsl.Dsl.Tree;
+
+/// <summary>
+/// An expression of the kernel tree. Trees are immutable; the tracer builds them without types
+/// (<see cref="Type"/> is null) and type inference rebuilds them with every <see cref="Type"/> set and
+/// every implicit conversion made an explicit <see cref="Cast"/>. Equality is structural and ignores
+/// <see cref="Loc"/>: two reads of <c>a[i]</c> on different lines are the same value.
+/// </summary>
+internal abstract record Expr
+{
+    public SourceLoc Loc { get; init; }
+
+    public JitType? Type { get; init; }
+
+    /// <summary>The type, for passes that run after type inference.</summary>
+    public JitType T => Type ?? throw new JitInternalException($"untyped {GetType().Name} after typing");
+
+    public virtual bool Equals(Expr? other) =>
+        other is not null && EqualityContract == other.EqualityContract && Type == other.Type;
+
+    public override int GetHashCode() => HashCode.Combine(EqualityContract, Type);
+}
+
+/// <summary>
+/// A literal. <see cref="Weak"/> marks a C# <c>int</c> or <c>double</c> literal, which takes the type of the
+/// other operand the way NumPy 2 treats Python scalars (NEP 50): <c>x_float32 * 2.0</c> stays float32.
+/// <see cref="Value"/> is the boxed .NET value of <see cref="DType"/>.
+/// </summary>
+internal sealed record Const(object Value, DType DType, bool Weak) : Expr;
+
+/// <summary>The kernel's parameter number <see cref="Index"/>.</summary>
+internal sealed record ParamRef(int Index, string Name) : Expr;
+
+/// <summary>The current value of a variable, a temporary or a loop index.</summary>
+internal sealed record LocalRef(Local Local) : Expr;
+
+internal sealed record Unary(UnaryOp Op, Expr Operand) : Expr;
+
+internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right) : Expr;
+
+internal sealed record MathCall(MathFunction Function, NodeList<Expr> Args) : Expr;
+
+/// <summary>Conversion to a scalar dtype: floats to integers truncate toward zero, numbers to bool test for non-zero.</summary>
+internal sealed record Cast(DType To, Expr Operand) : Expr;
+
+/// <summary><c>cond ? ifTrue : ifFalse</c>; only the chosen side is evaluated.</summary>
+internal sealed record Select(Expr Condition, Expr IfTrue, Expr IfFalse) : Expr;
+
+/// <summary>The length of one axis of an array (int64).</summary>
+internal sealed record ArrayShape(Expr Array, int Axis) : Expr;
+
+/// <summary>The number of elements of an array (int64).</summary>
+internal sealed record ArraySize(Expr Array) : Expr;
+
+/// <summary>
+/// An element read. Negative indices count from the end, as in Python. <see cref="BoundsChecked"/> is
+/// cleared by bounds-check elimination where the index is proven in range.
+/// </summary>
+internal sealed record Load(Expr Array, NodeList<Expr> Indices) : Expr
+{
+    public bool BoundsChecked { get; init; } = true;
+}
+
+/// <summary>
+/// A call of another kernel (a device function). After typing, <see cref="Target"/> is the callee's
+/// specialization for the argument types. The tracer binds every call to a temporary, so it runs once.
+/// </summary>
+internal sealed record KernelCall(KernelTree Callee, NodeList<Expr> Args) : Expr
+{
+    public TypedKernel? Target { get; init; }
+}
+
+/// <summary>A uniform float64 in [0, 1) from the calling thread's generator.</summary>
+internal sealed record RandomUniform : Expr;
+
+/// <summary>A new C-ordered array; <see cref="Zeroed"/> distinguishes <c>Zeros</c> from <c>Empty</c>.</summary>
+internal sealed record Alloc(DType Element, NodeList<Expr> Shape, bool Zeroed) : Expr;
+
+/// <summary><c>EmptyLike(a)</c>/<c>ZerosLike(a)</c>; type inference replaces it with an <see cref="Alloc"/>.</summary>
+internal sealed record AllocLike(Expr Source, bool Zeroed) : Expr;

@@ -1,0 +1,51 @@
+namespace JitDsl.Dsl.Tree;
+
+/// <summary>A statement of the kernel tree. Equality is structural and ignores <see cref="Loc"/>.</summary>
+internal abstract record Stmt
+{
+    public SourceLoc Loc { get; init; }
+
+    public virtual bool Equals(Stmt? other) => other is not null && EqualityContract == other.EqualityContract;
+
+    public override int GetHashCode() => EqualityContract.GetHashCode();
+}
+
+/// <summary>A sequence of statements.</summary>
+internal sealed record Block(NodeList<Stmt> Statements)
+{
+    public static readonly Block Empty = new(NodeList<Stmt>.Empty);
+}
+
+/// <summary>Introduces a variable or a temporary with its first value.</summary>
+internal sealed record Declare(Local Local, Expr Init) : Stmt;
+
+internal sealed record Assign(Local Local, Expr Value) : Stmt;
+
+/// <summary>An element write; see <see cref="Load"/> for indices and bounds checks.</summary>
+internal sealed record Store(Expr Array, NodeList<Expr> Indices, Expr Value) : Stmt
+{
+    public bool BoundsChecked { get; init; } = true;
+}
+
+internal sealed record If(Expr Condition, Block Then, Block Else) : Stmt;
+
+/// <summary>Python's <c>for index in range(start, stop, step)</c>: the bounds are evaluated once.</summary>
+internal sealed record For(Local Index, Expr Start, Expr Stop, Expr Step, Block Body) : Stmt;
+
+/// <summary>
+/// <c>while cond: body</c>. <see cref="Prelude"/> holds the statements that compute the condition
+/// (temporaries bound while it was traced); it runs before every test.
+/// </summary>
+internal sealed record While(Block Prelude, Expr Condition, Block Body) : Stmt;
+
+internal sealed record Break : Stmt;
+
+internal sealed record Continue : Stmt;
+
+internal sealed record Return(Expr? Value) : Stmt;
+
+/// <summary>Evaluates an expression for its effect (a call whose result is unused).</summary>
+internal sealed record Evaluate(Expr Value) : Stmt;
+
+/// <summary>Reseeds the calling thread's generator, like <c>np.random.seed</c> inside a Numba kernel.</summary>
+internal sealed record SeedRandom(Expr Seed) : Stmt;

@@ -1,0 +1,139 @@
+using JitDsl.Dsl.Tree;
+
+namespace JitDsl.Dsl.Typing;
+
+internal sealed partial class TypeInference
+{
+    private Typed TypeExpr(Expr e)
+    {
+        switch (e)
+        {
+            case Const c:
+                return new Typed(c with { Type = JitType.Scalar(c.DType) }, c.Weak);
+            case ParamRef p:
+                return new Typed(p with { Type = signature.Parameters[p.Index] }, false);
+            case LocalRef r:
+                if (noValueTemporaries.Contains(r.Local))
+                    throw new TypingException(ErrorCodes.NoValue, $"`{r.Local.Name}` is the result of a kernel that returns nothing", r.Loc);
+                if (!localTypes.TryGetValue(r.Local, out var localType))
+                    throw new JitInternalException($"`{r.Local.Name}` is used before it is declared");
+                return new Typed(r with { Type = localType }, false);
+            case Unary u:
+                return TypeUnary(u);
+            case Binary b:
+                return TypeBinary(b);
+            case MathCall m:
+                return new Typed(TypeMath(m), false);
+            case Cast c:
+            {
+                var operand = RequireScalar(TypeExpr(c.Operand), $"cast to {c.To.Name()}", c.Loc);
+                if (operand.Type.DType == DType.Complex128 && c.To != DType.Complex128 && c.To != DType.Bool)
+                    throw new TypingException(ErrorCodes.InvalidCast,
+                        $"cannot cast complex128 to {c.To.Name()}: that would drop the imaginary part; use Real(z) or Abs(z)", c.Loc);
+                return new Typed(ConvertTo(operand, c.To, c.Loc), false);
+            }
+            case Select s:
+            {
+                var condition = Condition(TypeExpr(s.Condition), s.Loc);
+                var (ifTrue, ifFalse) = (TypeExpr(s.IfTrue), TypeExpr(s.IfFalse));
+                if (ifTrue.Type.IsArray || ifFalse.Type.IsArray)
+                {
+                    if (ifTrue.Type != ifFalse.Type)
+                        throw new TypingException(ErrorCodes.CannotUnify, $"Where picks between a {ifTrue.Type} and a {ifFalse.Type}", s.Loc);
+                    return new Typed(new Select(condition, ifTrue.Expr, ifFalse.Expr) { Loc = s.Loc, Type = ifTrue.Type }, false);
+                }
+                var (common, weak) = Promotion.Promote(ifTrue.Type.DType, ifTrue.Weak, ifFalse.Type.DType, ifFalse.Weak);
+                return new Typed(new Select(condition, ConvertTo(ifTrue, common, s.Loc), ConvertTo(ifFalse, common, s.Loc))
+                {
+                    Loc = s.Loc,
+                    Type = JitType.Scalar(common),
+                }, weak);
+            }
+            case ArrayShape s:
+            {
+                var array = RequireArray(TypeExpr(s.Array), "Shape of", s.Loc);
+                if (s.Axis >= array.T.Rank)
+                    throw new TypingException(ErrorCodes.IndexCount, $"axis {s.Axis} does not exist in a {array.T.Rank}-D array", s.Loc);
+                return new Typed(new ArrayShape(array, s.Axis) { Loc = s.Loc, Type = JitType.Scalar(DType.Int64) }, false);
+            }
+            case ArraySize s:
+                return new Typed(new ArraySize(RequireArray(TypeExpr(s.Array), "Length of", s.Loc)) { Loc = s.Loc, Type = JitType.Scalar(DType.Int64) }, false);
+            case Load l:
+            {
+                var array = RequireArray(TypeExpr(l.Array), "index", l.Loc);
+                return new Typed(new Load(array, TypeIndices(array, l.Indices, l.Loc)) { Loc = l.Loc, Type = array.T.Element }, false);
+            }
+            case KernelCall k:
+                return new Typed(TypeCall(k), false);
+            case RandomUniform r:
+                return new Typed(r with { Type = JitType.Scalar(DType.Float64) }, false);
+            case Alloc a:
+            {
+                var shape = a.Shape.Select(d => RangeBound(d, "dimension", a.Loc));
+                return new Typed(new Alloc(a.Element, shape, a.Zeroed) { Loc = a.Loc, Type = JitType.Array(a.Element, shape.Count) }, false);
+            }
+            case AllocLike a:
+            {
+                var source = RequireArray(TypeExpr(a.Source), "EmptyLike of", a.Loc);
+                var shape = Enumerable.Range(0, source.T.Rank)
+                    .Select(axis => (Expr)new ArrayShape(source, axis) { Loc = a.Loc, Type = JitType.Scalar(DType.Int64) })
+                    .ToArray();
+                return new Typed(new Alloc(source.T.DType, shape, a.Zeroed) { Loc = a.Loc, Type = source.T }, false);
+            }
+            default:
+                throw new JitInternalException($"type inference does not know {e.GetType().Name}");
+        }
+    }
+
+    private KernelCall TypeCall(KernelCall call)
+    {
+        var args = call.Args.Select(a => Materialize(TypeExpr(a)).Expr);
+        var callee = context.Type(call.Callee, new Signature(args.Select(a => a.T)), call.Loc);
+        return new KernelCall(call.Callee, args) { Loc = call.Loc, Type = callee.ReturnType, Target = callee };
+    }
+
+    private NodeList<Expr> TypeIndices(Expr array, NodeList<Expr> indices, SourceLoc loc)
+    {
+        if (indices.Count != array.T.Rank)
+            throw new TypingException(ErrorCodes.IndexCount,
+                $"a {array.T} array takes {array.T.Rank} index(es), not {indices.Count}", loc);
+        return indices.Select(index =>
+        {
+            var typed = TypeExpr(index);
+            if (typed.Type.IsArray || !typed.Type.DType.IsInteger())
+                throw new TypingException(ErrorCodes.NotAnInteger, $"an array index must be an integer, not {typed.Type}", loc);
+            return ConvertTo(typed, DType.Int64, loc);
+        });
+    }
+
+    // ---- Helpers shared by statements and expressions
+
+    /// <summary>Gives a weak literal its own type, for places where nothing else decides it.</summary>
+    private static Typed Materialize(Typed value) => value with { Weak = false };
+
+    /// <summary>The expression converted to <paramref name="to"/>: literals are folded, anything else gets a <see cref="Cast"/>.</summary>
+    private static Expr ConvertTo(Typed value, DType to, SourceLoc loc)
+    {
+        var e = value.Expr;
+        if (e.T.DType == to)
+            return e;
+        if (e is Const c)
+            return new Const(Constants.Convert(c.Value, to), to, Weak: false) { Loc = c.Loc, Type = JitType.Scalar(to) };
+        return new Cast(to, e) { Loc = e.Loc.IsKnown ? e.Loc : loc, Type = JitType.Scalar(to) };
+    }
+
+    private static Expr RequireArray(Typed value, string what, SourceLoc loc)
+    {
+        if (!value.Type.IsArray)
+            throw new TypingException(ErrorCodes.NotAnArray, $"cannot {what} a {value.Type}: it is not an array", loc);
+        return value.Expr;
+    }
+
+    private static Typed RequireScalar(Typed value, string what, SourceLoc loc)
+    {
+        if (value.Type.IsArray)
+            throw new TypingException(ErrorCodes.ScalarRequired,
+                $"{what} must be a scalar, not a {value.Type} array; operations on whole arrays are not supported: index the array (a[i])", loc);
+        return value;
+    }
+}
