@@ -37,18 +37,16 @@ public static class ErrorCodes
     public const string ZeroStep = "JD0015";
     /// <summary>A kernel called with the wrong number of arguments from another kernel.</summary>
     public const string CallArity = "JD0016";
-    /// <summary>A kernel that calls itself, directly or through others.</summary>
-    public const string Recursion = "JD0017";
     /// <summary>The result of a kernel that returns nothing was used as a value.</summary>
-    public const string NoValue = "JD0018";
+    public const string NoValue = "JD0017";
     /// <summary>A kernel that returns a value on one path and nothing on another.</summary>
-    public const string ReturnMismatch = "JD0019";
+    public const string ReturnMismatch = "JD0018";
     /// <summary>A conversion that loses information silently (complex to real) or makes no sense.</summary>
-    public const string InvalidCast = "JD0020";
+    public const string InvalidCast = "JD0019";
     /// <summary>An array where only a scalar can go (a Var, a condition, a loop bound).</summary>
-    public const string ScalarRequired = "JD0021";
+    public const string ScalarRequired = "JD0020";
     /// <summary>A kernel parameter given a type its handle does not accept (Arr&lt;double&gt; given int32[:]).</summary>
-    public const string ParameterMismatch = "JD0022";
+    public const string ParameterMismatch = "JD0021";
 
     // Signatures and arguments.
 

@@ -27,12 +27,26 @@ internal static class Handles
             $"parameter `{name}` has type {type.Name}; a kernel's parameters are Val, Arr, Val<T> or Arr<T> handles", loc);
     }
 
+    /// <summary>A lambda may return a handle, nothing, or a C# literal such as <c>return -1;</c>.</summary>
     public static void CheckReturnType(Type type, SourceLoc loc)
     {
-        if (type != typeof(void) && !typeof(Val).IsAssignableFrom(type))
+        if (type != typeof(void) && !typeof(Val).IsAssignableFrom(type) && DTypes.FromClr(type) is null)
             throw new TypingException(ErrorCodes.KernelLambdaType,
-                $"the kernel's lambda returns {type.Name}; return a Val (or nothing)", loc);
+                $"the kernel's lambda returns {type.Name}; return a Val, a number, or nothing", loc);
     }
+
+    /// <summary>What the lambda returned, as a handle: literals convert as they do everywhere else (int and double are weak).</summary>
+    public static Val? Result(object? value) => value switch
+    {
+        Val v => v,
+        int i => i,
+        double d => d,
+        long l => l,
+        float f => f,
+        bool b => b,
+        System.Numerics.Complex z => z,
+        _ => null,
+    };
 
     public static Val ForParameter(Tracer tracer, Type handleType, ParamRef node)
     {

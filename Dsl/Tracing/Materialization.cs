@@ -10,7 +10,8 @@ namespace JitDsl.Dsl.Tracing;
 /// <list type="bullet">
 /// <item>it reads a variable or array elements that a later statement writes, and the node is used
 ///   after that write, or again in a loop that writes it (<c>var old = a[i]; a[i] = x; b[i] = old;</c>);</item>
-/// <item>it is a computation used more than once (<c>var s = Sin(x); o[i] = s * s;</c> computes the sine once).</item>
+/// <item>it is a computation used more than once (<c>var s = Sin(x); o[i] = s * s;</c> computes the sine once),
+///   or built before a loop and used inside it (<c>var dx = 3.0 / w;</c> is not recomputed per iteration).</item>
 /// </list>
 /// Everything else stays lazy, so <c>total.Value += a[i] * a[i]</c> reads as written, and a guard such as
 /// <c>(i &lt; n) &amp; (a[i] &gt; 0)</c> can short-circuit.
@@ -18,11 +19,12 @@ namespace JitDsl.Dsl.Tracing;
 internal static class Materialization
 {
     public static Block Run(
-        PendingBlock root, IReadOnlyDictionary<Expr, NodeSite> sites, IReadOnlyList<Mutation> mutations, Func<string, LocalKind, Local> newLocal)
+        PendingBlock root, IReadOnlyDictionary<Expr, NodeSite> sites, IReadOnlyList<Mutation> mutations, IReadOnlyList<LoopFrame> loops,
+        Func<string, LocalKind, Local> newLocal)
     {
         var usage = Usage.Collect(root);
         var bound = sites
-            .Where(pair => MustBind(pair.Key, pair.Value, usage, mutations))
+            .Where(pair => MustBind(pair.Key, pair.Value, usage, mutations, loops))
             .OrderBy(pair => pair.Value.Ordinal)
             .ToList();
 
@@ -37,7 +39,7 @@ internal static class Materialization
         return new BlockBuilder(rewriter, insertions).Build(root);
     }
 
-    private static bool MustBind(Expr node, NodeSite site, Usage usage, IReadOnlyList<Mutation> mutations)
+    private static bool MustBind(Expr node, NodeSite site, Usage usage, IReadOnlyList<Mutation> mutations, IReadOnlyList<LoopFrame> loops)
     {
         var uses = usage.SeqsOf(node);
         if (uses.Count == 0)
@@ -51,12 +53,15 @@ internal static class Materialization
                 if (uses.Any(u => u > write.Seq))
                     return true;
                 // A loop entered after the node was built runs the write before later iterations use it.
-                if (write.EnclosingLoops.Any(loop => loop.Start >= site.CreatedAt && uses.Any(loop.Contains)))
+                if (write.EnclosingLoops.Any(loop => EnteredAfter(loop, site) && uses.Any(loop.Contains)))
                     return true;
             }
         }
-        return IsComputation(node) && usage.ReferenceCount(node) >= 2;
+        return IsComputation(node)
+            && (usage.ReferenceCount(node) >= 2 || loops.Any(loop => EnteredAfter(loop, site) && uses.Any(loop.Contains)));
     }
+
+    private static bool EnteredAfter(LoopFrame loop, NodeSite site) => loop.Start >= site.CreatedAt;
 
     // Worth a temporary when shared: anything but a leaf or a cheap shape query.
     private static bool IsComputation(Expr node) => node is not (Const or ParamRef or LocalRef or ArrayShape or ArraySize);
@@ -66,7 +71,7 @@ internal static class Materialization
     {
         private readonly Dictionary<Expr, List<int>> seqs = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<Expr, int> references = new(ReferenceEqualityComparer.Instance);
-        private readonly HashSet<(Expr Parent, Expr Child)> edges = [];
+        private readonly HashSet<Expr> counted = new(ReferenceEqualityComparer.Instance);
 
         public static Usage Collect(PendingBlock root)
         {
@@ -122,9 +127,11 @@ internal static class Materialization
                 if (!seqs.TryGetValue(e, out var list))
                     seqs[e] = list = [];
                 list.Add(seq);
+                // A node's references to its children count once, however often the node itself is used.
+                var firstVisit = counted.Add(e);
                 foreach (var child in TreeWalk.Children(e))
                 {
-                    if (edges.Add((e, child)))
+                    if (firstVisit)
                         references[child] = ReferenceCount(child) + 1;
                     stack.Push(child);
                 }

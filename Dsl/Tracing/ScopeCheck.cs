@@ -55,13 +55,16 @@ internal static class ScopeCheck
         }
     }
 
-    private static void CheckExpr(Expr root, ScopeChain scope, SourceLoc statementLoc)
+    // A reference carries the location where its local was defined; report the place that uses it.
+    private static void CheckExpr(Expr e, ScopeChain scope, SourceLoc useLoc)
     {
-        foreach (var e in TreeWalk.Descendants(root))
+        if (e is LocalRef r)
         {
-            if (e is LocalRef r)
-                CheckLocal(r.Local, scope, r.Loc.IsKnown ? r.Loc : statementLoc);
+            CheckLocal(r.Local, scope, useLoc);
+            return;
         }
+        foreach (var child in TreeWalk.Children(e))
+            CheckExpr(child, scope, e.Loc.IsKnown ? e.Loc : useLoc);
     }
 
     private static void CheckLocal(Local local, ScopeChain scope, SourceLoc loc)

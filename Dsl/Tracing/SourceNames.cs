@@ -40,7 +40,8 @@ internal static partial class SourceNames
         }
     }
 
-    // `var total = ...`, `Val x = ...`, `total = ...`; not `==`, `=>` or a member assignment.
-    [GeneratedRegex(@"^\s*(?:[\w<>\[\],?]+\s+)?(?<name>@?[A-Za-z_]\w*)\s*=(?![=>])")]
+    // `var total = ...`, `Val x = ...`, `total = ...` (not `==`, `=>` or a member assignment),
+    // or an expression-bodied member `static Kernel SumSquares() => ...`.
+    [GeneratedRegex(@"^\s*(?:[\w<>\[\],?]+\s+)?(?<name>@?[A-Za-z_]\w*)\s*=(?![=>])|(?<name>[A-Za-z_]\w*)\s*\([^)]*\)\s*=>")]
     private static partial Regex Assignment();
 }

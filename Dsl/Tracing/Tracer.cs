@@ -17,6 +17,7 @@ internal sealed class Tracer
 
     private readonly Stack<PendingBlock> blocks = new();
     private readonly List<LoopFrame> loops = [];
+    private readonly List<LoopFrame> allLoops = [];
     private readonly Dictionary<Expr, NodeSite> sites = new(ReferenceEqualityComparer.Instance);
     private readonly List<Mutation> mutations = [];
     private readonly Dictionary<string, int> nameUses = [];
@@ -55,8 +56,8 @@ internal sealed class Tracer
             var result = Invoke(method, body.Target, args);
             if (method.ReturnType != typeof(void))
             {
-                if (result is not Val value)
-                    throw new TypingException(ErrorCodes.KernelLambdaType, "the kernel's lambda returned null; return a value or declare no result", loc);
+                var value = Handles.Result(result)
+                    ?? throw new TypingException(ErrorCodes.KernelLambdaType, "the kernel's lambda returned null; return a value or declare no result", loc);
                 tracer.Append(new Return(tracer.Use(value)) { Loc = loc });
             }
         }
@@ -64,7 +65,7 @@ internal sealed class Tracer
         {
             current = outer;
         }
-        var block = Materialization.Run(root, tracer.sites, tracer.mutations, tracer.NewLocal);
+        var block = Materialization.Run(root, tracer.sites, tracer.mutations, tracer.allLoops, tracer.NewLocal);
         ScopeCheck.Run(block);
         return new KernelTree(name, parameters, block, loc);
     }
@@ -120,7 +121,7 @@ internal sealed class Tracer
     public Val Call(KernelTree callee, Val[] args, SourceLoc loc)
     {
         var call = new KernelCall(callee, args.Select(Use).ToArray()) { Loc = loc };
-        var result = BindTemporary(call, callee.Name, loc);
+        var result = BindTemporary(call, $"{callee.Name}_result", loc);
         // The callee may write to any array it is given.
         mutations.Add(new Mutation(StateRead.ArrayElements, nextSeq - 1, [.. loops]));
         return new Val(this, result);
@@ -227,8 +228,7 @@ internal sealed class Tracer
         var (from, to, by) = (Use(start), Use(stop), Use(step));
         var seq = nextSeq++;
         var index = NewLocal(body.Method.GetParameters()[0].Name ?? "i", LocalKind.LoopIndex);
-        var frame = new LoopFrame(seq);
-        loops.Add(frame);
+        var frame = OpenLoop(seq);
         var block = TraceBlock(() => body(new Val(this, new LocalRef(index) { Loc = loc })));
         frame.End = nextSeq - 1;
         loops.Remove(frame);
@@ -237,16 +237,22 @@ internal sealed class Tracer
 
     public void While(Func<Val> condition, Action body, SourceLoc loc)
     {
-        var seq = nextSeq++;
-        var frame = new LoopFrame(seq);
-        loops.Add(frame);
+        var frame = OpenLoop(nextSeq++);
         Expr? test = null;
         var prelude = TraceBlock(() => test = Use(condition()));
         var conditionSeq = nextSeq++;
         var block = TraceBlock(body);
         frame.End = nextSeq - 1;
         loops.Remove(frame);
-        Top.Items.Add(new PendingWhile(seq, prelude, test!, conditionSeq, block, loc));
+        Top.Items.Add(new PendingWhile(frame.Start, prelude, test!, conditionSeq, block, loc));
+    }
+
+    private LoopFrame OpenLoop(int seq)
+    {
+        var frame = new LoopFrame(seq);
+        loops.Add(frame);
+        allLoops.Add(frame);
+        return frame;
     }
 
     private PendingBlock TraceBlock(Action body)

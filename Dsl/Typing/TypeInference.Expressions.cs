@@ -69,7 +69,7 @@ internal sealed partial class TypeInference
                 return new Typed(r with { Type = JitType.Scalar(DType.Float64) }, false);
             case Alloc a:
             {
-                var shape = a.Shape.Select(d => RangeBound(d, "dimension", a.Loc));
+                var shape = a.Shape.Select(d => TypeInteger(d, "dimension of an array", a.Loc));
                 return new Typed(new Alloc(a.Element, shape, a.Zeroed) { Loc = a.Loc, Type = JitType.Array(a.Element, shape.Count) }, false);
             }
             case AllocLike a:
@@ -88,7 +88,7 @@ internal sealed partial class TypeInference
     private KernelCall TypeCall(KernelCall call)
     {
         var args = call.Args.Select(a => Materialize(TypeExpr(a)).Expr);
-        var callee = context.Type(call.Callee, new Signature(args.Select(a => a.T)), call.Loc);
+        var callee = context.Type(call.Callee, new Signature(args.Select(a => a.T)));
         return new KernelCall(call.Callee, args) { Loc = call.Loc, Type = callee.ReturnType, Target = callee };
     }
 
@@ -96,15 +96,27 @@ internal sealed partial class TypeInference
     {
         if (indices.Count != array.T.Rank)
             throw new TypingException(ErrorCodes.IndexCount,
-                $"a {array.T} array takes {array.T.Rank} index(es), not {indices.Count}", loc);
-        return indices.Select(index =>
-        {
-            var typed = TypeExpr(index);
-            if (typed.Type.IsArray || !typed.Type.DType.IsInteger())
-                throw new TypingException(ErrorCodes.NotAnInteger, $"an array index must be an integer, not {typed.Type}", loc);
-            return ConvertTo(typed, DType.Int64, loc);
-        });
+                $"{Describe(array)} is a {array.T} array: index it with {array.T.Rank} index(es), not {indices.Count}", loc);
+        return indices.Select(index => Integer(TypeExpr(index), "an array index", loc));
     }
+
+    /// <summary>An index, a range bound or a dimension: any integer, converted to int64.</summary>
+    private static Expr Integer(Typed value, string what, SourceLoc loc)
+    {
+        if (value.Type.IsArray || !value.Type.DType.IsInteger())
+        {
+            var hint = value.Expr is Binary { Op: BinaryOp.TrueDivide } ? "; `/` divides to a float, FloorDiv(a, b) divides integers" : "";
+            throw new TypingException(ErrorCodes.NotAnInteger, $"{what} must be an integer, not {value.Type}{hint}", loc);
+        }
+        return ConvertTo(value, DType.Int64, loc);
+    }
+
+    private static string Describe(Expr array) => array switch
+    {
+        ParamRef p => $"`{p.Name}`",
+        LocalRef r => $"`{r.Local.Name}`",
+        _ => "this value",
+    };
 
     // ---- Helpers shared by statements and expressions
 
@@ -125,7 +137,7 @@ internal sealed partial class TypeInference
     private static Expr RequireArray(Typed value, string what, SourceLoc loc)
     {
         if (!value.Type.IsArray)
-            throw new TypingException(ErrorCodes.NotAnArray, $"cannot {what} a {value.Type}: it is not an array", loc);
+            throw new TypingException(ErrorCodes.NotAnArray, $"cannot {what} {Describe(value.Expr)}: it is a {value.Type}, not an array", loc);
         return value.Expr;
     }
 

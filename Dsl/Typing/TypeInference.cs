@@ -120,10 +120,10 @@ internal sealed partial class TypeInference
             case For f:
             {
                 localTypes[f.Index] = JitType.Scalar(DType.Int64);
-                var step = RangeBound(f.Step, "step", f.Loc);
+                var step = TypeInteger(f.Step, "step of a range", f.Loc);
                 if (step is Const { Value: 0L })
                     throw new TypingException(ErrorCodes.ZeroStep, "a For loop's step must not be zero", f.Loc);
-                return new For(f.Index, RangeBound(f.Start, "start", f.Loc), RangeBound(f.Stop, "stop", f.Loc), step, TypeBlock(f.Body)) { Loc = f.Loc };
+                return new For(f.Index, TypeInteger(f.Start, "start of a range", f.Loc), TypeInteger(f.Stop, "stop of a range", f.Loc), step, TypeBlock(f.Body)) { Loc = f.Loc };
             }
             case While w:
             {
@@ -152,7 +152,7 @@ internal sealed partial class TypeInference
             case Evaluate e:
                 return new Evaluate(TypeExpr(e.Value).Expr) { Loc = e.Loc };
             case SeedRandom s:
-                return new SeedRandom(RangeBound(s.Seed, "seed", s.Loc)) { Loc = s.Loc };
+                return new SeedRandom(TypeInteger(s.Seed, "seed", s.Loc)) { Loc = s.Loc };
             case Break or Continue:
                 return statement;
             default:
@@ -194,13 +194,7 @@ internal sealed partial class TypeInference
         return JitType.Scalar(Promotion.Promote(a.DType, b.DType));
     }
 
-    private Expr RangeBound(Expr bound, string what, SourceLoc loc)
-    {
-        var value = TypeExpr(bound);
-        if (value.Type.IsArray || !value.Type.DType.IsInteger())
-            throw new TypingException(ErrorCodes.NotAnInteger, $"the {what} of a range must be an integer, not {value.Type}", loc);
-        return ConvertTo(value, DType.Int64, loc);
-    }
+    private Expr TypeInteger(Expr e, string what, SourceLoc loc) => Integer(TypeExpr(e), $"the {what}", loc);
 
     private Expr Condition(Typed condition, SourceLoc loc) =>
         ConvertTo(RequireScalar(condition, "a condition", loc), DType.Bool, loc);

@@ -4,28 +4,17 @@ namespace JitDsl.Dsl.Typing;
 
 /// <summary>
 /// One typing job: the kernel being compiled and every device function it calls, each typed once per
-/// signature. Detects recursion, which kernels do not support.
+/// signature. A kernel can only call kernels that existed when it was traced, so calls never form a cycle.
 /// </summary>
 internal sealed class TypingContext
 {
     private readonly Dictionary<(KernelTree, Signature), TypedKernel> typed = [];
-    private readonly HashSet<(KernelTree, Signature)> active = [];
 
-    public TypedKernel Type(KernelTree kernel, Signature signature, SourceLoc callSite)
+    public TypedKernel Type(KernelTree kernel, Signature signature)
     {
         var key = (kernel, signature);
-        if (typed.TryGetValue(key, out var done))
-            return done;
-        if (!active.Add(key))
-            throw new TypingException(ErrorCodes.Recursion,
-                $"kernel `{kernel.Name}` calls itself (directly or through other kernels); kernels cannot recurse", callSite);
-        try
-        {
-            return typed[key] = TypeInference.Run(kernel, signature, this);
-        }
-        finally
-        {
-            active.Remove(key);
-        }
+        if (!typed.TryGetValue(key, out var done))
+            typed[key] = done = TypeInference.Run(kernel, signature, this);
+        return done;
     }
 }
