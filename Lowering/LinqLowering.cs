@@ -1,0 +1,371 @@
+using System.Numerics;
+using System.Reflection;
+using JitDsl.Dsl.Tree;
+using JitDsl.Dsl.Typing;
+using JitDsl.Lowering.Runtime;
+using Linq = System.Linq.Expressions;
+using L = System.Linq.Expressions.Expression;
+
+namespace JitDsl.Lowering;
+
+/// <summary>
+/// Lowers a typed kernel to one <see cref="Linq.LambdaExpression"/>, the form every backend consumes.
+/// The typed tree has made every conversion explicit, so this stage only chooses instructions: .NET
+/// operators where they mean what NumPy means, <see cref="KernelMath"/> where they do not, and
+/// <see cref="Checks"/> for indices not proven in range. Device functions become nested lambdas invoked
+/// in place, which the expression compiler inlines. The tree holds no live objects, only literals and
+/// static methods, so it can also be emitted into a saved assembly.
+/// </summary>
+internal sealed class LinqLowering
+{
+    private readonly TypedKernel kernel;
+    private readonly bool boundsCheck;
+    private readonly Dictionary<TypedKernel, Linq.LambdaExpression> devices;
+    private readonly Linq.ParameterExpression[] parameters;
+    private readonly Dictionary<Local, Linq.ParameterExpression> locals = [];
+    private readonly Linq.LabelTarget returnLabel;
+    private readonly Stack<(Linq.LabelTarget Break, Linq.LabelTarget Continue)> loops = new();
+    private Linq.ParameterExpression? random;
+
+    private LinqLowering(TypedKernel kernel, bool boundsCheck, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
+    {
+        this.kernel = kernel;
+        this.boundsCheck = boundsCheck;
+        this.devices = devices;
+        parameters = kernel.Source.Parameters
+            .Select((p, k) => L.Parameter(kernel.Signature.Parameters[k].ClrType(), p.Name))
+            .ToArray();
+        returnLabel = L.Label(ReturnClrType, "return");
+    }
+
+    /// <param name="kernel">The typed kernel, after bounds-check elimination.</param>
+    /// <param name="boundsCheck">False keeps Python's negative indices but drops JitDsl's own range checks.</param>
+    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck) =>
+        new LinqLowering(kernel, boundsCheck, []).Lambda();
+
+    private Type ReturnClrType => kernel.ReturnType?.ClrType() ?? typeof(void);
+
+    private Linq.LambdaExpression Lambda()
+    {
+        var body = LowerBlock(kernel.Body);
+        var variables = new List<Linq.ParameterExpression>();
+        var statements = new List<L>();
+        if (random is not null)
+        {
+            variables.Add(random);
+            statements.Add(L.Assign(random, L.Property(null, typeof(KernelRandom), nameof(KernelRandom.ForThisThread))));
+        }
+        statements.Add(body);
+        statements.Add(ReturnClrType == typeof(void) ? L.Label(returnLabel) : L.Label(returnLabel, L.Default(ReturnClrType)));
+        var delegateType = L.GetDelegateType([.. parameters.Select(p => p.Type), ReturnClrType]);
+        return L.Lambda(delegateType, L.Block(ReturnClrType, variables, statements), kernel.Name, parameters);
+    }
+
+    // ---- Statements
+
+    private L LowerBlock(Block block)
+    {
+        var statements = block.Statements.Select(LowerStatement).ToList();
+        var declared = block.Statements.OfType<Declare>().Select(d => locals[d.Local]).Distinct();
+        return statements.Count == 0 ? L.Empty() : L.Block(typeof(void), declared, statements);
+    }
+
+    private L LowerStatement(Stmt statement)
+    {
+        switch (statement)
+        {
+            case Declare d:
+                return L.Assign(DeclareLocal(d.Local), LowerExpr(d.Init));
+            case Assign a:
+                return L.Assign(locals[a.Local], LowerExpr(a.Value));
+            case Store s:
+                return L.Assign(Element(s.Array, s.Indices, s.BoundsChecked, s.Loc), LowerExpr(s.Value));
+            case If i:
+                return i.Else.Statements.Count == 0
+                    ? L.IfThen(LowerExpr(i.Condition), LowerBlock(i.Then))
+                    : L.IfThenElse(LowerExpr(i.Condition), LowerBlock(i.Then), LowerBlock(i.Else));
+            case For f:
+                return LowerFor(f);
+            case While w:
+                return LowerWhile(w);
+            case Break:
+                return L.Break(loops.Peek().Break);
+            case Continue:
+                return L.Continue(loops.Peek().Continue);
+            case Return { Value: null }:
+                return L.Return(returnLabel);
+            case Return { Value: { } v }:
+                return L.Return(returnLabel, LowerExpr(v));
+            case Evaluate e:
+                return LowerExpr(e.Value);
+            case SeedRandom s:
+                return L.Call(Random(), typeof(KernelRandom).GetMethod(nameof(KernelRandom.Seed), [typeof(long)])!, LowerExpr(s.Seed));
+            default:
+                throw new JitInternalException($"lowering does not know {statement.GetType().Name}");
+        }
+    }
+
+    /// <summary>
+    /// <c>for i in range(start, stop, step)</c>: the bounds are evaluated once; the index counts from start
+    /// while it is below stop (above it for a negative step). Continue jumps to the increment.
+    /// </summary>
+    private L LowerFor(For f)
+    {
+        var index = DeclareLocal(f.Index);
+        var variables = new List<Linq.ParameterExpression> { index };
+        var statements = new List<L> { L.Assign(index, LowerExpr(f.Start)) };
+        var stop = Evaluated(f.Stop, $"{index.Name}_stop", variables, statements);
+        var step = f.Step is Const ? LowerExpr(f.Step)
+            : Evaluated(f.Step, $"{index.Name}_step", variables, statements, s => L.Call(Method(typeof(Checks), nameof(Checks.Step)), s, Site(f.Loc)));
+        var condition = f.Step switch
+        {
+            Const { Value: > 0L } => (L)L.LessThan(index, stop),
+            Const => L.GreaterThan(index, stop),
+            _ => L.Condition(L.GreaterThan(step, L.Constant(0L)), L.LessThan(index, stop), L.GreaterThan(index, stop)),
+        };
+        var (breakLabel, continueLabel) = (L.Label($"{index.Name}_break"), L.Label($"{index.Name}_continue"));
+        loops.Push((breakLabel, continueLabel));
+        var body = LowerBlock(f.Body);
+        loops.Pop();
+        statements.Add(L.Loop(
+            L.Block(L.IfThen(L.Not(condition), L.Break(breakLabel)), body, L.Label(continueLabel), L.AddAssign(index, step)),
+            breakLabel));
+        return L.Block(variables, statements);
+    }
+
+    private L LowerWhile(While w)
+    {
+        var (breakLabel, continueLabel) = (L.Label("while_break"), L.Label("while_continue"));
+        loops.Push((breakLabel, continueLabel));
+        // The prelude's temporaries serve the condition and may serve the body: one scope for the iteration.
+        var prelude = w.Prelude.Statements.Select(LowerStatement).ToList();
+        var condition = LowerExpr(w.Condition);
+        var body = LowerBlock(w.Body);
+        loops.Pop();
+        var declared = w.Prelude.Statements.OfType<Declare>().Select(d => locals[d.Local]).Distinct();
+        var iteration = L.Block(typeof(void), declared, [.. prelude, L.IfThen(L.Not(condition), L.Break(breakLabel)), body]);
+        return L.Loop(iteration, breakLabel, continueLabel);
+    }
+
+    /// <summary>The value of a loop bound, kept in a fresh variable unless it is a literal.</summary>
+    private L Evaluated(Expr bound, string name, List<Linq.ParameterExpression> variables, List<L> statements, Func<L, L>? check = null)
+    {
+        var value = LowerExpr(bound);
+        if (bound is Const)
+            return value;
+        var variable = L.Variable(typeof(long), name);
+        variables.Add(variable);
+        statements.Add(L.Assign(variable, check is null ? value : check(value)));
+        return variable;
+    }
+
+    private Linq.ParameterExpression DeclareLocal(Local local)
+    {
+        if (!locals.TryGetValue(local, out var variable))
+            locals[local] = variable = L.Variable(kernel.LocalTypes[local].ClrType(), local.Name);
+        return variable;
+    }
+
+    private Linq.ParameterExpression Random() => random ??= L.Variable(typeof(KernelRandom), "random");
+
+    // ---- Expressions
+
+    private L LowerExpr(Expr e) => e switch
+    {
+        Const c => L.Constant(c.Value, c.T.ClrType()),
+        ParamRef p => parameters[p.Index],
+        LocalRef r => locals[r.Local],
+        Unary u => LowerUnary(u),
+        Binary b => LowerBinary(b),
+        MathCall m => LowerMath(m),
+        Cast c => LowerCast(LowerExpr(c.Operand), c.Operand.T.DType, c.To),
+        Select s => L.Condition(LowerExpr(s.Condition), LowerExpr(s.IfTrue), LowerExpr(s.IfFalse)),
+        ArrayShape s => L.Convert(Length(LowerExpr(s.Array), s.Array.T.Rank, s.Axis), typeof(long)),
+        ArraySize s => L.Convert(s.Array.T.Rank == 1 ? L.ArrayLength(LowerExpr(s.Array)) : L.Property(LowerExpr(s.Array), nameof(Array.Length)), typeof(long)),
+        Load l => Element(l.Array, l.Indices, l.BoundsChecked, l.Loc),
+        KernelCall k => L.Invoke(Device(k.Target!), k.Args.Select(LowerExpr)),
+        RandomUniform => L.Call(Random(), Method(typeof(KernelRandom), nameof(KernelRandom.NextDouble))),
+        Alloc a => LowerAlloc(a),
+        _ => throw new JitInternalException($"lowering does not know {e.GetType().Name}"),
+    };
+
+    private Linq.LambdaExpression Device(TypedKernel target)
+    {
+        if (!devices.TryGetValue(target, out var lambda))
+            devices[target] = lambda = new LinqLowering(target, boundsCheck, devices).Lambda();
+        return lambda;
+    }
+
+    private L Element(Expr arrayNode, NodeList<Expr> indices, bool boundsChecked, SourceLoc loc)
+    {
+        var array = LowerExpr(arrayNode);
+        var rank = arrayNode.T.Rank;
+        var offsets = Enumerable.Select<Expr, L>(indices, (index, axis) =>
+        {
+            var value = LowerExpr(index);
+            if (!boundsChecked)
+                return L.Convert(value, typeof(int));
+            var length = Length(array, rank, axis);
+            return boundsCheck
+                ? L.Call(Method(typeof(Checks), nameof(Checks.Index)), value, length, L.Constant($"axis {axis} of `{Describe(arrayNode)}` at {loc}"))
+                : L.Call(Method(typeof(Checks), nameof(Checks.Wrap)), value, length);
+        });
+        return L.ArrayAccess(array, offsets);
+    }
+
+    private static L Length(L array, int rank, int axis) =>
+        rank == 1 ? L.ArrayLength(array) : L.Call(array, Method(typeof(Array), nameof(Array.GetLength)), L.Constant(axis));
+
+    private static string Describe(Expr array) => array switch
+    {
+        ParamRef p => p.Name,
+        LocalRef r => r.Local.Name,
+        _ => "array",
+    };
+
+    private L LowerAlloc(Alloc a)
+    {
+        var element = a.Element.ClrType();
+        var dimensions = a.Shape.Select(d => (L)L.Call(Method(typeof(Checks), nameof(Checks.Dimension)), LowerExpr(d), Site(a.Loc))).ToArray();
+        if (dimensions.Length == 1 && !a.Zeroed)
+        {
+            // Empty need not clear memory, as np.empty does not.
+            var uninitialized = typeof(GC).GetMethod(nameof(GC.AllocateUninitializedArray))!.MakeGenericMethod(element);
+            return L.Call(uninitialized, dimensions[0], L.Constant(false));
+        }
+        return L.NewArrayBounds(element, dimensions);
+    }
+
+    private L LowerUnary(Unary u)
+    {
+        var operand = LowerExpr(u.Operand);
+        return u.Op switch
+        {
+            UnaryOp.Negate => L.Negate(operand),
+            UnaryOp.Not or UnaryOp.BitNot => L.Not(operand),
+            _ => throw new JitInternalException($"unknown unary operator {u.Op}"),
+        };
+    }
+
+    private L LowerBinary(Binary b)
+    {
+        var (left, right) = (LowerExpr(b.Left), LowerExpr(b.Right));
+        var dtype = b.Left.T.DType;
+        var integer = dtype.IsInteger();
+        var site = Site(b.Loc);
+        return b.Op switch
+        {
+            BinaryOp.Add => L.Add(left, right),
+            BinaryOp.Subtract => L.Subtract(left, right),
+            BinaryOp.Multiply => L.Multiply(left, right),
+            BinaryOp.TrueDivide => L.Divide(left, right),
+            BinaryOp.FloorDivide when integer => Call(nameof(KernelMath.FloorDivide), left, right, site),
+            BinaryOp.FloorDivide => Call(nameof(KernelMath.FloorDivide), left, right),
+            BinaryOp.Modulo when integer => Call(nameof(KernelMath.Modulo), left, right, site),
+            BinaryOp.Modulo => Call(nameof(KernelMath.Modulo), left, right),
+            BinaryOp.TruncatedDivide when integer => Call(nameof(KernelMath.TruncatedDivide), left, right, site),
+            BinaryOp.TruncatedDivide => L.Divide(left, right),
+            BinaryOp.Remainder when integer => Call(nameof(KernelMath.Remainder), left, right, site),
+            BinaryOp.Remainder => L.Modulo(left, right),
+            BinaryOp.Power when integer => Call(nameof(KernelMath.Power), left, right, site),
+            BinaryOp.Power => L.Call(PowerMethod(dtype), left, right),
+            BinaryOp.BitAnd => dtype == DType.Bool ? L.AndAlso(left, right) : L.And(left, right),
+            BinaryOp.BitOr => dtype == DType.Bool ? L.OrElse(left, right) : L.Or(left, right),
+            BinaryOp.BitXor => L.ExclusiveOr(left, right),
+            // .NET takes the shift count modulo the width, as kernels define it; it must be an int.
+            BinaryOp.ShiftLeft => L.LeftShift(left, L.Convert(right, typeof(int))),
+            BinaryOp.ShiftRight => L.RightShift(left, L.Convert(right, typeof(int))),
+            BinaryOp.Equal => L.Equal(left, right),
+            BinaryOp.NotEqual => L.NotEqual(left, right),
+            BinaryOp.Less => L.LessThan(left, right),
+            BinaryOp.LessEqual => L.LessThanOrEqual(left, right),
+            BinaryOp.Greater => L.GreaterThan(left, right),
+            BinaryOp.GreaterEqual => L.GreaterThanOrEqual(left, right),
+            _ => throw new JitInternalException($"unknown binary operator {b.Op}"),
+        };
+    }
+
+    private static MethodInfo PowerMethod(DType dtype) => dtype switch
+    {
+        DType.Float32 => Method(typeof(MathF), nameof(MathF.Pow), typeof(float), typeof(float)),
+        DType.Float64 => Method(typeof(Math), nameof(Math.Pow), typeof(double), typeof(double)),
+        _ => Method(typeof(Complex), nameof(Complex.Pow), typeof(Complex), typeof(Complex)),
+    };
+
+    private L LowerMath(MathCall m)
+    {
+        var args = m.Args.Select(LowerExpr).ToArray();
+        var dtype = m.Args[0].T.DType;
+        switch (m.Function)
+        {
+            case MathFunction.Real when dtype == DType.Complex128:
+                return L.Property(args[0], nameof(Complex.Real));
+            case MathFunction.Imag when dtype == DType.Complex128:
+                return L.Property(args[0], nameof(Complex.Imaginary));
+            case MathFunction.Real or MathFunction.Conj when dtype != DType.Complex128:
+                return args[0];
+            case MathFunction.Imag:
+                return L.Constant(Constants.Convert(0L, dtype), dtype.ClrType());
+            case MathFunction.MakeComplex:
+                return L.New(typeof(Complex).GetConstructor([typeof(double), typeof(double)])!, args);
+            case MathFunction.IsNaN or MathFunction.IsInf when dtype is DType.Bool or DType.Int32 or DType.Int64:
+                return L.Constant(false);
+            case MathFunction.Abs when dtype == DType.Bool:
+                return args[0];
+            case MathFunction.Abs when dtype.IsInteger():
+                return Call(nameof(KernelMath.Abs), args);
+            case MathFunction.Log1p:
+                return Call(nameof(KernelMath.Log1p), args);
+            case MathFunction.Min or MathFunction.Max when dtype == DType.Bool:
+                return m.Function == MathFunction.Min ? L.And(args[0], args[1]) : L.Or(args[0], args[1]);
+            case MathFunction.IsNaN or MathFunction.IsInf when dtype == DType.Complex128:
+                return Call(m.Function == MathFunction.IsNaN ? nameof(KernelMath.IsNaN) : nameof(KernelMath.IsInfinity), args);
+        }
+        var (type, name) = MathMethod(m.Function, dtype);
+        return L.Call(Method(type, name, args.Select(a => a.Type).ToArray()), args);
+    }
+
+    private static (Type Type, string Name) MathMethod(MathFunction function, DType dtype)
+    {
+        var host = dtype switch
+        {
+            DType.Complex128 => typeof(Complex),
+            DType.Float32 => typeof(MathF),
+            _ => typeof(Math),
+        };
+        return function switch
+        {
+            MathFunction.IsNaN => (dtype == DType.Float32 ? typeof(float) : typeof(double), nameof(double.IsNaN)),
+            MathFunction.IsInf => (dtype == DType.Float32 ? typeof(float) : typeof(double), nameof(double.IsInfinity)),
+            MathFunction.Hypot => (dtype == DType.Float32 ? typeof(float) : typeof(double), nameof(double.Hypot)),
+            MathFunction.Ceil => (host, nameof(Math.Ceiling)),
+            MathFunction.Conj => (typeof(Complex), nameof(Complex.Conjugate)),
+            _ => (host, function.ToString()),
+        };
+    }
+
+    /// <summary>A conversion with the kernels' meaning: to bool tests for non-zero; from bool gives 0 or 1.</summary>
+    private static L LowerCast(L value, DType from, DType to)
+    {
+        if (from == to)
+            return value;
+        if (to == DType.Bool)
+            return L.NotEqual(value, L.Constant(Constants.Convert(0L, from), from.ClrType()));
+        if (from == DType.Bool)
+            return L.Condition(value, L.Constant(Constants.Convert(1L, to), to.ClrType()), L.Constant(Constants.Convert(0L, to), to.ClrType()));
+        if (to == DType.Complex128)
+            return L.New(typeof(Complex).GetConstructor([typeof(double), typeof(double)])!, L.Convert(value, typeof(double)), L.Constant(0.0));
+        return L.Convert(value, to.ClrType());
+    }
+
+    private static L Call(string name, params L[] args) =>
+        L.Call(Method(typeof(KernelMath), name, args.Select(a => a.Type).ToArray()), args);
+
+    private static L Site(SourceLoc loc) => L.Constant(loc.ToString());
+
+    private static MethodInfo Method(Type type, string name, params Type[] parameterTypes) =>
+        (parameterTypes.Length == 0
+            ? type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance)
+            : type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance, parameterTypes))
+        ?? throw new JitInternalException($"no method {type.Name}.{name}({string.Join(", ", parameterTypes.Select(t => t.Name))})");
+}

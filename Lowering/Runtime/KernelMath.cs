@@ -1,0 +1,144 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace JitDsl.Lowering.Runtime;
+
+/// <summary>
+/// The operations whose meaning in kernels (Python's and NumPy's, docs/SEMANTICS.md) differs from the
+/// IL instruction: floor division and modulo round toward negative infinity, integer overflow wraps
+/// instead of throwing (MinValue / -1), integer division by zero raises with the user's line.
+/// Lowered trees call these; their `site` arguments name the user's line for the error.
+/// </summary>
+internal static class KernelMath
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long FloorDivide(long a, long b, string site)
+    {
+        if (b == 0)
+            Throw.DivisionByZero("integer division", site);
+        if (b == -1)
+            return unchecked(-a);
+        var q = a / b;
+        return (a % b != 0 && (a ^ b) < 0) ? q - 1 : q;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int FloorDivide(int a, int b, string site) => (int)FloorDivide((long)a, b, site);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Modulo(long a, long b, string site)
+    {
+        if (b == 0)
+            Throw.DivisionByZero("integer modulo", site);
+        if (b == -1)
+            return 0;
+        var r = a % b;
+        return (r != 0 && (r ^ b) < 0) ? r + b : r;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Modulo(int a, int b, string site) => (int)Modulo((long)a, b, site);
+
+    /// <summary>C#'s <c>/</c>, except that MinValue / -1 wraps instead of throwing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long TruncatedDivide(long a, long b, string site)
+    {
+        if (b == 0)
+            Throw.DivisionByZero("integer division", site);
+        return b == -1 ? unchecked(-a) : a / b;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TruncatedDivide(int a, int b, string site)
+    {
+        if (b == 0)
+            Throw.DivisionByZero("integer division", site);
+        return b == -1 ? unchecked(-a) : a / b;
+    }
+
+    /// <summary>C#'s <c>%</c>, except that MinValue % -1 is 0 instead of throwing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Remainder(long a, long b, string site)
+    {
+        if (b == 0)
+            Throw.DivisionByZero("integer modulo", site);
+        return b == -1 ? 0 : a % b;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Remainder(int a, int b, string site) => (int)Remainder((long)a, b, site);
+
+    /// <summary>NumPy's float floor division: exact where a / b would round across an integer.</summary>
+    public static double FloorDivide(double a, double b)
+    {
+        if (b == 0)
+            return a / b;
+        var mod = a % b;
+        var div = (a - mod) / b;
+        if (mod != 0 && (b < 0) != (mod < 0))
+            div -= 1;
+        if (div == 0)
+            return Math.CopySign(0, a / b);
+        var floor = Math.Floor(div);
+        return div - floor > 0.5 ? floor + 1 : floor;
+    }
+
+    public static float FloorDivide(float a, float b) => (float)FloorDivide((double)a, b);
+
+    /// <summary>NumPy's float remainder: the sign of the divisor; NaN for a zero divisor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Modulo(double a, double b)
+    {
+        var mod = a % b;
+        if (mod != 0)
+            return (b < 0) != (mod < 0) ? mod + b : mod;
+        return Math.CopySign(0, b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Modulo(float a, float b)
+    {
+        var mod = a % b;
+        if (mod != 0)
+            return (b < 0) != (mod < 0) ? mod + b : mod;
+        return MathF.CopySign(0, b);
+    }
+
+    /// <summary>Integer power by squaring, wrapping on overflow; a negative exponent raises, as in NumPy.</summary>
+    public static long Power(long x, long n, string site)
+    {
+        if (n < 0)
+            Throw.NegativePower(site);
+        var result = 1L;
+        while (n != 0)
+        {
+            if ((n & 1) != 0)
+                result = unchecked(result * x);
+            x = unchecked(x * x);
+            n >>= 1;
+        }
+        return result;
+    }
+
+    public static int Power(int x, int n, string site) => (int)Power((long)x, n, site);
+
+    /// <summary>|x| that wraps for MinValue, as NumPy does, instead of throwing like Math.Abs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Abs(long x) => x < 0 ? unchecked(-x) : x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Abs(int x) => x < 0 ? unchecked(-x) : x;
+
+    /// <summary>log(1 + x), accurate for tiny x (double.LogP1 computes Log(1 + x) and loses them).</summary>
+    public static double Log1p(double x)
+    {
+        var u = 1 + x;
+        return u == 1 ? x : Math.Log(u) * x / (u - 1);
+    }
+
+    public static float Log1p(float x) => (float)Log1p((double)x);
+
+    public static bool IsNaN(Complex z) => double.IsNaN(z.Real) || double.IsNaN(z.Imaginary);
+
+    public static bool IsInfinity(Complex z) => double.IsInfinity(z.Real) || double.IsInfinity(z.Imaginary);
+}
