@@ -1,0 +1,26 @@
+using BenchmarkDotNet.Running;
+using JitDsl.Bench.Showcase;
+using JitDsl.Bench.Suites;
+
+return args.FirstOrDefault() switch
+{
+    "showcase" => ShowcaseRunner.Run(args[1..]),
+    "bench" => RunBenchmarks(args[1..]),
+    _ => Usage(),
+};
+
+static int RunBenchmarks(string[] args)
+{
+    BenchmarkSwitcher.FromTypes([typeof(WorkloadBenchmarks)]).Run(args);
+    return 0;
+}
+
+static int Usage()
+{
+    Console.WriteLine("""
+        usage: dotnet run -c Release --project Bench -- <command>
+          showcase [--quick] [--json PATH]   the chapter's workloads, checked and timed side by side
+          bench [BenchmarkDotNet options]    the same workloads under BenchmarkDotNet (e.g. --filter '*sum_squares*')
+        """);
+    return 2;
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using JitDsl.Bench.Workloads;
+using Spectre.Console;
+
+namespace JitDsl.Bench.Showcase;
+
+/// <summary>
+/// <c>showcase</c>: runs every chapter workload in every variant, checks each checksum against WORKLOADS.md and
+/// against the plain C# loop, and prints first-call time, steady-state median and allocation side by side.
+/// </summary>
+public static class ShowcaseRunner
+{
+    public sealed record WorkloadResult(string Name, long N, double Checksum, Expected? Expected, IReadOnlyList<VariantResult> Variants);
+
+    public static int Run(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = 160; // a log file should get whole rows, not an 80-column wrap
+        var jsonIndex = Array.IndexOf(args, "--json");
+        var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
+        var (n, side) = quick ? (1_000_000, 300) : (ChapterWorkloads.StandardSize, ChapterWorkloads.MandelbrotSide);
+        var budget = TimeSpan.FromSeconds(quick ? 0.3 : 2);
+
+        AnsiConsole.MarkupLine($"[bold]JitDsl showcase[/] — {(quick ? "quick run (smaller sizes)" : "the chapter's workloads at WORKLOADS.md sizes")}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        var results = new List<WorkloadResult>();
+        AnsiConsole.Status().Start("preparing inputs", status =>
+        {
+            foreach (var workload in ChapterWorkloads.All(n, side))
+            {
+                var variants = new List<VariantResult>();
+                foreach (var variant in workload.Variants)
+                {
+                    status.Status($"{workload.Name}: {variant.Name}");
+                    variants.Add(Measurement.Run(variant, budget, minRuns: 5, maxRuns: 30));
+                }
+                results.Add(new WorkloadResult(workload.Name, workload.N, variants[0].Checksum, workload.Expected, variants));
+            }
+        });
+
+        var failures = PrintTable(results);
+        if (jsonPath is not null)
+        {
+            File.WriteAllText(jsonPath, ToJson(results));
+            AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(jsonPath)}[/]");
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static int PrintTable(IReadOnlyList<WorkloadResult> results)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("workload", "variant", "first call ms", "median ms", "vs C# loop", "allocated", "checksum");
+        var failures = 0;
+        foreach (var workload in results)
+        {
+            var loop = workload.Variants.First(v => v.Name == "csharp_loop");
+            foreach (var variant in workload.Variants)
+            {
+                var ok = workload.Expected?.Accepts(variant.Checksum)
+                    ?? (workload.Name == "mc_pi" ? Math.Abs(variant.Checksum - Math.PI) < 0.01 : Math.Abs(variant.Checksum - loop.Checksum) <= 1e-9 * Math.Abs(loop.Checksum));
+                failures += ok ? 0 : 1;
+                table.AddRow(
+                    variant == workload.Variants[0] ? $"{workload.Name} (n={workload.N:N0})" : "",
+                    variant.Name,
+                    variant.FirstCallMs.ToString("F1", CultureInfo.InvariantCulture),
+                    variant.MedianMs.ToString("F2", CultureInfo.InvariantCulture),
+                    (loop.MedianMs / variant.MedianMs).ToString("F2", CultureInfo.InvariantCulture) + "×",
+                    $"{variant.AllocatedBytes / 1e6:F1} MB",
+                    (ok ? "[green]✓[/] " : "[red]✗[/] ") + variant.Checksum.ToString("R", CultureInfo.InvariantCulture));
+            }
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("vs C# loop: the C# loop's median divided by the variant's (higher is faster). Checksums are checked against WORKLOADS.md at its sizes, else against the C# loop.");
+        if (failures > 0)
+            AnsiConsole.MarkupLine($"[red]{failures} checksum(s) wrong[/]");
+        return failures;
+    }
+
+    private static string ToJson(IReadOnlyList<WorkloadResult> results)
+    {
+        var document = new
+        {
+            machine = new
+            {
+                os = RuntimeInformation.OSDescription,
+                cpu = CpuName(),
+                cores = Environment.ProcessorCount,
+                runtime = RuntimeInformation.FrameworkDescription,
+                date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            },
+            workloads = results.Select(w => new
+            {
+                name = w.Name,
+                n = w.N,
+                checksum = w.Checksum,
+                expected = w.Expected?.Value,
+                variants = w.Variants.Select(v => new
+                {
+                    name = v.Name,
+                    first_call_ms = Math.Round(v.FirstCallMs, 3),
+                    median_ms = Math.Round(v.MedianMs, 3),
+                    allocated_bytes = v.AllocatedBytes,
+                    checksum = v.Checksum,
+                    runs_ms = v.RunsMs.Select(r => Math.Round(r, 3)),
+                }),
+            }),
+        };
+        return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static string CpuName()
+    {
+        const string cpuInfo = "/proc/cpuinfo";
+        var model = File.Exists(cpuInfo) ? File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return model?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}

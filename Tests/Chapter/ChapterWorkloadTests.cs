@@ -1,0 +1,53 @@
+using JitDsl.Bench.Workloads;
+
+namespace JitDsl.Tests.Chapter;
+
+/// <summary>
+/// The chapter's workloads at the sizes WORKLOADS.md fixes: every variant, JitDsl's and the hand-written
+/// ones, must reproduce the checksums published there; JitDsl must also equal the plain C# loop, which
+/// computes the same operations in the same order (bit for bit, except Monte Carlo's own random stream).
+/// </summary>
+[TestClass]
+public sealed class ChapterWorkloadTests
+{
+    public static IEnumerable<object[]> Names() =>
+        new[] { "sum_squares", "norm_squared", "clip_add", "mc_pi", "mandelbrot", "fused_expr" }.Select(n => new object[] { n });
+
+    [TestMethod]
+    [DynamicData(nameof(Names))]
+    public void EveryVariantReproducesTheWorkloadsChecksum(string name)
+    {
+        var workload = ChapterWorkloads.ByName(name);
+        Assert.IsNotNull(workload.Expected);
+        var checksums = workload.Variants.ToDictionary(v => v.Name, v => Checksum.Of(v.Define()()));
+        foreach (var (variant, checksum) in checksums)
+            Assert.IsTrue(workload.Expected.Accepts(checksum), $"{name}/{variant}: {checksum:R}, expected {workload.Expected}");
+        if (name != "mc_pi")
+            Assert.AreEqual(checksums["csharp_loop"], checksums["jitdsl_clr"], $"{name}: JitDsl differs from the C# loop");
+    }
+
+    [TestMethod]
+    public void MandelbrotCountsEqualTheLoopPixelForPixel()
+    {
+        var counts = (int[,])ChapterKernels.MandelbrotSet().Invoke(120, 80, 64)!;
+        CollectionAssert.AreEqual(Baselines.MandelbrotLoop(120, 80, 64), counts);
+    }
+
+    [TestMethod]
+    public void MonteCarloPiIsReproducibleForASeed()
+    {
+        var kernel = ChapterKernels.MonteCarloPi();
+        var first = kernel.Invoke<double>(100_000L, 7L);
+        Assert.AreEqual(first, kernel.Invoke<double>(100_000L, 7L));
+        Assert.AreNotEqual(first, kernel.Invoke<double>(100_000L, 8L));
+        Assert.AreEqual(Math.PI, first, 0.03);
+    }
+
+    [TestMethod]
+    public void InputsMatchTheValuesPublishedInWorkloadsMd()
+    {
+        CollectionAssert.AreEqual(
+            new[] { 0.5665615751722809, 0.7457817572627011, 0.9710027535867962, 0.4443592170557721, 0.44426470082635805 },
+            Inputs.Uniform(1, 5));
+    }
+}

@@ -1,0 +1,75 @@
+using JitDsl.Bench.Workloads;
+using static JitDsl.Dsl.Ops;
+
+namespace JitDsl.Tests.Lowering;
+
+/// <summary>Inspect shows every stage; the lowered C# is readable and shows which bounds checks remain.</summary>
+[TestClass]
+public sealed class InspectionTests
+{
+    [TestMethod]
+    public void EveryStageIsReportedWithItsTime()
+    {
+        var inspection = ChapterKernels.SumSquares().Inspect(new double[4]);
+        CollectionAssert.AreEqual(new[] { "trace", "type", "bounds checks", "lower", "compile" }, inspection.Stages.Select(s => s.Name).ToArray());
+        Assert.AreEqual("float64(float64[:])", inspection.Signature);
+        Assert.IsTrue(inspection.Stages.All(s => s.Elapsed > TimeSpan.Zero && s.Output.Length > 0));
+        StringAssert.Contains(inspection.ToString(), "=== lower");
+    }
+
+    [TestMethod]
+    public void SumSquaresLowersToTheLoopAPersonWouldWrite()
+    {
+        var lowered = ChapterKernels.SumSquares().Inspect("float64(float64[:])")["lower"].Output;
+        Assert.AreEqual(
+            """
+            double sum_squares(double[] a)
+            {
+                double total = 0.0;
+                long i = 0L;
+                long i_stop = (long)a.Length;
+                while (i < i_stop)
+                {
+                    total = total + a[(int)i] * a[(int)i];
+                    i += 1L;
+                }
+                return total;
+            }
+
+            """.ReplaceLineEndings("\n"), lowered);
+    }
+
+    [TestMethod]
+    public void IndicesNotProvenInRangeKeepTheirCheck()
+    {
+        var shift = Jit.Kernel((Arr a, Arr b) => { For(1, a.Length, i => b[i] = a[i - 1]); });
+        var lowered = shift.Inspect(new double[2], new double[2])["lower"].Output;
+        StringAssert.Contains(lowered, "b[Checks.Index(i, b.Length, \"axis 0 of `b` at InspectionTests.cs:");
+        StringAssert.Contains(lowered, "a[Checks.Index(i - 1L, a.Length,");
+    }
+
+    [TestMethod]
+    public void AnArrayAllocatedLikeTheLoopedArrayNeedsNoCheck()
+    {
+        var lowered = ChapterKernels.FusedExpression().Inspect(new double[2])["lower"].Output;
+        Assert.IsFalse(lowered.Contains("Checks.Index"), lowered);
+    }
+
+    [TestMethod]
+    public void DeviceFunctionsPrintAsFunctions()
+    {
+        var lowered = ChapterKernels.MandelbrotSet().Inspect(10, 10, 20)["lower"].Output;
+        StringAssert.Contains(lowered, "long mandelbrot_pixel_result = mandelbrot_pixel(new Complex(");
+        StringAssert.Contains(lowered, "long mandelbrot_pixel(Complex c, int maxIterations)");
+        Assert.IsFalse(lowered.Contains("/*"), lowered);
+    }
+
+    [TestMethod]
+    public void TheTypedTreeShowsTypesAndLines()
+    {
+        var typed = ChapterKernels.SumSquares().Inspect(new float[1])["type"].Output;
+        StringAssert.Contains(typed, "def sum_squares(a: float32[:]) -> float64:");
+        StringAssert.Contains(typed, "total = total + float64(a[i] * a[i])");
+        StringAssert.Contains(typed, "# ChapterKernels.cs:");
+    }
+}
