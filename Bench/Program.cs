@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using JitDsl.Bench.Showcase;
 using JitDsl.Bench.Suites;
@@ -11,7 +13,8 @@ return args.FirstOrDefault() switch
 
 static int RunBenchmarks(string[] args)
 {
-    BenchmarkSwitcher.FromTypes([typeof(WorkloadBenchmarks)]).Run(args);
+    var config = DefaultConfig.Instance.WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
+    BenchmarkSwitcher.FromTypes([typeof(WorkloadBenchmarks)]).Run(args, config);
     return 0;
 }
 

@@ -23,6 +23,7 @@ internal sealed class LinqLowering
     private readonly Dictionary<TypedKernel, Linq.LambdaExpression> devices;
     private readonly Linq.ParameterExpression[] parameters;
     private readonly Dictionary<Local, Linq.ParameterExpression> locals = [];
+    private readonly HashSet<Local> narrowIndices = [];
     private readonly Linq.LabelTarget returnLabel;
     private readonly Stack<(Linq.LabelTarget Break, Linq.LabelTarget Continue)> loops = new();
     private Linq.ParameterExpression? random;
@@ -107,16 +108,33 @@ internal sealed class LinqLowering
 
     /// <summary>
     /// <c>for i in range(start, stop, step)</c>: the bounds are evaluated once; the index counts from start
-    /// while it is below stop (above it for a negative step). Continue jumps to the increment.
+    /// while it is below stop (above it for a negative step). Continue jumps to the increment. Where the range
+    /// provably fits in an int, the index is an int and a loop up to <c>a.Length</c> tests <c>a.Length</c>
+    /// itself: the loop shape in which the .NET JIT drops its own bounds checks on <c>a[i]</c>.
     /// </summary>
     private L LowerFor(For f)
     {
-        var index = DeclareLocal(f.Index);
+        var narrow = IntStop(f);
+        var index = L.Variable(narrow is null ? typeof(long) : typeof(int), f.Index.Name);
+        locals[f.Index] = index;
+        if (narrow is not null)
+            narrowIndices.Add(f.Index);
         var variables = new List<Linq.ParameterExpression> { index };
-        var statements = new List<L> { L.Assign(index, LowerExpr(f.Start)) };
-        var stop = Evaluated(f.Stop, $"{index.Name}_stop", variables, statements);
-        var step = f.Step is Const ? LowerExpr(f.Step)
-            : Evaluated(f.Step, $"{index.Name}_step", variables, statements, s => L.Call(Method(typeof(Checks), nameof(Checks.Step)), s, Site(f.Loc)));
+        var statements = new List<L> { L.Assign(index, narrow is null ? LowerExpr(f.Start) : L.Constant((int)(long)((Const)f.Start).Value)) };
+        L stop, step;
+        if (narrow is not null)
+        {
+            stop = narrow.NodeType is Linq.ExpressionType.ArrayLength or Linq.ExpressionType.Constant
+                ? narrow
+                : Evaluated(narrow, $"{index.Name}_stop", variables, statements);
+            step = L.Constant((int)(long)((Const)f.Step).Value);
+        }
+        else
+        {
+            stop = f.Stop is Const ? LowerExpr(f.Stop) : Evaluated(LowerExpr(f.Stop), $"{index.Name}_stop", variables, statements);
+            step = f.Step is Const ? LowerExpr(f.Step)
+                : Evaluated(L.Call(Method(typeof(Checks), nameof(Checks.Step)), LowerExpr(f.Step), Site(f.Loc)), $"{index.Name}_step", variables, statements);
+        }
         var condition = f.Step switch
         {
             Const { Value: > 0L } => (L)L.LessThan(index, stop),
@@ -133,6 +151,24 @@ internal sealed class LinqLowering
         return L.Block(variables, statements);
     }
 
+    /// <summary>
+    /// The stop, as an int, of a range that cannot leave int: start a small literal, step a positive literal, stop an
+    /// array's length (at most Array.MaxLength, so index + step cannot overflow) or an int32 value with step 1.
+    /// </summary>
+    private L? IntStop(For f)
+    {
+        if (f.Start is not Const { Value: long start } || start is < 0 or > int.MaxValue || f.Step is not Const { Value: long step } || step < 1)
+            return null;
+        return f.Stop switch
+        {
+            ArraySize { Array: var a } when a.T.Rank == 1 && step <= int.MaxValue - Array.MaxLength => L.ArrayLength(LowerExpr(a)),
+            ArrayShape { Array: var a } s when step <= int.MaxValue - Array.MaxLength => Length(LowerExpr(a), a.T.Rank, s.Axis),
+            Cast { Operand.Type.DType: DType.Int32 } c when step == 1 => LowerExpr(c.Operand),
+            Const { Value: long stop } when stop <= int.MaxValue - step => L.Constant((int)stop),
+            _ => null,
+        };
+    }
+
     private L LowerWhile(While w)
     {
         var (breakLabel, continueLabel) = (L.Label("while_break"), L.Label("while_continue"));
@@ -147,15 +183,12 @@ internal sealed class LinqLowering
         return L.Loop(iteration, breakLabel, continueLabel);
     }
 
-    /// <summary>The value of a loop bound, kept in a fresh variable unless it is a literal.</summary>
-    private L Evaluated(Expr bound, string name, List<Linq.ParameterExpression> variables, List<L> statements, Func<L, L>? check = null)
+    /// <summary>A loop bound evaluated once, into a fresh variable.</summary>
+    private static L Evaluated(L value, string name, List<Linq.ParameterExpression> variables, List<L> statements)
     {
-        var value = LowerExpr(bound);
-        if (bound is Const)
-            return value;
-        var variable = L.Variable(typeof(long), name);
+        var variable = L.Variable(value.Type, name);
         variables.Add(variable);
-        statements.Add(L.Assign(variable, check is null ? value : check(value)));
+        statements.Add(L.Assign(variable, value));
         return variable;
     }
 
@@ -174,7 +207,7 @@ internal sealed class LinqLowering
     {
         Const c => L.Constant(c.Value, c.T.ClrType()),
         ParamRef p => parameters[p.Index],
-        LocalRef r => locals[r.Local],
+        LocalRef r => narrowIndices.Contains(r.Local) ? L.Convert(locals[r.Local], typeof(long)) : locals[r.Local],
         Unary u => LowerUnary(u),
         Binary b => LowerBinary(b),
         MathCall m => LowerMath(m),
@@ -202,13 +235,13 @@ internal sealed class LinqLowering
         var rank = arrayNode.T.Rank;
         var offsets = Enumerable.Select<Expr, L>(indices, (index, axis) =>
         {
-            var value = LowerExpr(index);
+            var value = index is LocalRef { Local: var local } && narrowIndices.Contains(local) ? locals[local] : LowerExpr(index);
             if (!boundsChecked)
-                return L.Convert(value, typeof(int));
+                return value.Type == typeof(int) ? value : L.Convert(value, typeof(int));
             var length = Length(array, rank, axis);
             return boundsCheck
-                ? L.Call(Method(typeof(Checks), nameof(Checks.Index)), value, length, L.Constant($"axis {axis} of `{Describe(arrayNode)}` at {loc}"))
-                : L.Call(Method(typeof(Checks), nameof(Checks.Wrap)), value, length);
+                ? L.Call(Method(typeof(Checks), nameof(Checks.Index), value.Type, typeof(int), typeof(string)), value, length, L.Constant($"axis {axis} of `{Describe(arrayNode)}` at {loc}"))
+                : L.Call(Method(typeof(Checks), nameof(Checks.Wrap), value.Type, typeof(int)), value, length);
         });
         return L.ArrayAccess(array, offsets);
     }

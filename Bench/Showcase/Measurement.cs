@@ -11,6 +11,9 @@ public static class Measurement
 {
     public static VariantResult Run(Variant variant, TimeSpan budget, int minRuns, int maxRuns)
     {
+        // The garbage of earlier variants (hundreds of MB of temporaries) must not be collected inside this one's timing.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var clock = Stopwatch.StartNew();
         var call = variant.Define();
         var result = call();

@@ -15,9 +15,17 @@ internal static class Checks
         return (int)wrapped;
     }
 
+    /// <summary>The same for an int index: one unsigned compare on the way that stays in range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Index(int index, int length, string site) =>
+        (uint)index < (uint)length ? index : Index((long)index, length, site);
+
     /// <summary>A Python index without the range check (BoundsCheck off): .NET's own array check still applies.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Wrap(long index, int length) => (int)(index < 0 ? index + length : index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Wrap(int index, int length) => index < 0 ? index + length : index;
 
     /// <summary>A requested array dimension as an int, or an error for a negative or oversized one.</summary>
     public static int Dimension(long length, string site)

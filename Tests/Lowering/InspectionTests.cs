@@ -26,12 +26,11 @@ public sealed class InspectionTests
             double sum_squares(double[] a)
             {
                 double total = 0.0;
-                long i = 0L;
-                long i_stop = (long)a.Length;
-                while (i < i_stop)
+                int i = 0;
+                while (i < a.Length)
                 {
-                    total = total + a[(int)i] * a[(int)i];
-                    i += 1L;
+                    total = total + a[i] * a[i];
+                    i += 1;
                 }
                 return total;
             }
@@ -45,7 +44,7 @@ public sealed class InspectionTests
         var shift = Jit.Kernel((Arr a, Arr b) => { For(1, a.Length, i => b[i] = a[i - 1]); });
         var lowered = shift.Inspect(new double[2], new double[2])["lower"].Output;
         StringAssert.Contains(lowered, "b[Checks.Index(i, b.Length, \"axis 0 of `b` at InspectionTests.cs:");
-        StringAssert.Contains(lowered, "a[Checks.Index(i - 1L, a.Length,");
+        StringAssert.Contains(lowered, "a[Checks.Index((long)i - 1L, a.Length,");
     }
 
     [TestMethod]
