@@ -48,9 +48,13 @@ public sealed class Kernel
     }
 
     /// <summary>Runs the kernel and returns its result as <typeparamref name="TResult"/>.</summary>
-    public TResult Invoke<TResult>(params object?[] args) => Invoke(args) is TResult result
-        ? result
-        : throw new InvalidCastException($"kernel `{Name}` returned {Invoke(args)?.GetType().Name ?? "nothing"}, not {typeof(TResult).Name}");
+    public TResult Invoke<TResult>(params object?[] args)
+    {
+        var result = Invoke(args);
+        return result is TResult typed
+            ? typed
+            : throw new InvalidCastException($"kernel `{Name}` returned {result?.GetType().Name ?? "nothing"}, not {typeof(TResult).Name}");
+    }
 
     /// <summary>
     /// Compiles the kernel now for the parameter and result types of <typeparamref name="TDelegate"/> (as

@@ -20,7 +20,7 @@ internal static class Materialization
 {
     public static Block Run(
         PendingBlock root, IReadOnlyDictionary<Expr, NodeSite> sites, IReadOnlyList<Mutation> mutations, IReadOnlyList<LoopFrame> loops,
-        Func<string, LocalKind, Local> newLocal)
+        Func<Expr, Local> newTemporary)
     {
         var usage = Usage.Collect(root);
         var bound = sites
@@ -30,7 +30,7 @@ internal static class Materialization
 
         var temporaries = new Dictionary<Expr, Local>(ReferenceEqualityComparer.Instance);
         foreach (var (node, _) in bound)
-            temporaries[node] = newLocal(SourceNames.AssignedName(node.Loc) ?? "t", LocalKind.Temporary);
+            temporaries[node] = newTemporary(node);
 
         var rewriter = new Rewriter(temporaries);
         var insertions = bound

@@ -21,12 +21,11 @@ internal sealed class Tracer
     private readonly Dictionary<Expr, NodeSite> sites = new(ReferenceEqualityComparer.Instance);
     private readonly List<Mutation> mutations = [];
     private readonly Dictionary<string, int> nameUses = [];
+    private readonly string kernelName;
     private int nextSeq;
     private int nextLocalId;
 
-    private Tracer()
-    {
-    }
+    private Tracer(string kernelName) => this.kernelName = kernelName;
 
     /// <summary>The tracer of the kernel whose lambda is running on this thread.</summary>
     public static Tracer Current => current ?? throw new TypingException(ErrorCodes.OutsideKernel,
@@ -43,7 +42,9 @@ internal sealed class Tracer
         var parameters = parameterInfos.Select(p => Handles.DescribeParameter(p, loc)).ToArray();
         Handles.CheckReturnType(method.ReturnType, loc);
 
-        var tracer = new Tracer();
+        var tracer = new Tracer(name);
+        foreach (var parameter in parameters)
+            tracer.nameUses[parameter.Name] = 1; // locals named like a parameter get a suffix
         var root = new PendingBlock();
         tracer.blocks.Push(root);
         var outer = current;
@@ -65,7 +66,8 @@ internal sealed class Tracer
         {
             current = outer;
         }
-        var block = Materialization.Run(root, tracer.sites, tracer.mutations, tracer.allLoops, tracer.NewLocal);
+        var block = Materialization.Run(root, tracer.sites, tracer.mutations, tracer.allLoops,
+            node => tracer.NewLocal(tracer.NameAt(node.Loc, "t"), LocalKind.Temporary));
         ScopeCheck.Run(block);
         return new KernelTree(name, parameters, block, loc);
     }
@@ -113,7 +115,7 @@ internal sealed class Tracer
     /// <summary>A value computed exactly once, here: a call, a random draw, an allocation.</summary>
     public Expr BindTemporary(Expr value, string name, SourceLoc loc)
     {
-        var local = NewLocal(SourceNames.AssignedName(loc) ?? name, LocalKind.Temporary);
+        var local = NewLocal(NameAt(loc, name), LocalKind.Temporary);
         Append(new Declare(local, value) { Loc = loc });
         return new LocalRef(local) { Loc = loc };
     }
@@ -132,7 +134,7 @@ internal sealed class Tracer
     public Var DeclareVariable(Val init, string? name, SourceLoc loc)
     {
         var value = Use(init);
-        var local = NewLocal(name ?? SourceNames.AssignedName(loc) ?? "v", LocalKind.Variable);
+        var local = NewLocal(name ?? NameAt(loc, "v"), LocalKind.Variable);
         Append(new Declare(local, value) { Loc = loc });
         return new Var(this, local);
     }
@@ -276,6 +278,13 @@ internal sealed class Tracer
         Top.Items.Add(new PendingSimple(seq, statement));
         return seq;
     }
+
+    /// <summary>
+    /// The name the user's line gives a value (<c>var total = ...</c>), unless that is the kernel's own name,
+    /// as on a one-line kernel (<c>var f = Jit.Kernel(x =&gt; ...)</c>).
+    /// </summary>
+    private string NameAt(SourceLoc loc, string fallback) =>
+        SourceNames.AssignedName(loc) is { } name && name != kernelName ? name : fallback;
 
     private Local NewLocal(string name, LocalKind kind)
     {

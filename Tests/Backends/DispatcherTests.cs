@@ -94,6 +94,20 @@ public sealed class DispatcherTests
     }
 
     [TestMethod]
+    public void InvokeOfTheWrongResultTypeRunsTheKernelOnceAndSaysWhatItReturned()
+    {
+        var count = Jit.Kernel((Arr calls) =>
+        {
+            calls[0] += 1;
+            return calls[0];
+        });
+        var calls = new long[1];
+        var e = Assert.ThrowsExactly<InvalidCastException>(() => count.Invoke<double>(calls));
+        StringAssert.Contains(e.Message, "returned Int64, not Double");
+        Assert.AreEqual(1L, calls[0]);
+    }
+
+    [TestMethod]
     public void NamesComeFromTheVariableOrTheOption()
     {
         var sumOfSquares = Jit.Kernel((Val x) => x * x);

@@ -142,6 +142,37 @@ public sealed class ControlFlowTests
     }
 
     [TestMethod]
+    public void DeviceFunctionsCalledTwiceAndFromEachOther()
+    {
+        var square = Jit.Kernel((Val x) => x * x);
+        var norm = Jit.Kernel((Val x, Val y) => Sqrt(square.Call(x) + square.Call(y)));
+        var distance = Jit.Kernel((Arr a) =>
+        {
+            var x = Var(0.0);
+            For(a.Length, i => x.Value = norm.Call(x, a[i]));
+            return x;
+        });
+        var data = new[] { 3.0, 4.0, 12.0 };
+        var expected = 0.0;
+        foreach (var v in data)
+            expected = Math.Sqrt(expected * expected + v * v);
+        Assert.AreEqual(expected, distance.Invoke<double>(data));
+    }
+
+    [TestMethod]
+    public void AGeneratedNameNeverShadowsAParameter()
+    {
+        // The product is shared (Twice uses it twice) but has no C# name of its own: its temporary is
+        // named `t`, like the parameter, and must not be confused with it.
+        static Val Twice(Val v) => v + v;
+        var kernel = Jit.Kernel((Arr a, Val t) => { For(a.Length, i => a[i] = Twice(a[i] * t)); });
+        var data = new[] { 1.0, 2.0 };
+        kernel.Invoke(data, 3.0);
+        CollectionAssert.AreEqual(new[] { 6.0, 12.0 }, data);
+        StringAssert.Contains(kernel.Inspect(data, 3.0)["lower"].Output, "double t_1 = a[i] * t;");
+    }
+
+    [TestMethod]
     public void TwoDimensionalArraysAndShapes()
     {
         var transpose = Jit.Kernel((Arr m) =>
