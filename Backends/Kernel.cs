@@ -70,8 +70,13 @@ public sealed class Kernel
         var result = invoke.ReturnType == typeof(void) ? null : DTypes.JitTypeOf(invoke.ReturnType)
             ?? throw new KernelArgumentException(ErrorCodes.ArgumentType, $"{typeof(TDelegate).Name} returns {invoke.ReturnType.Name}, which kernels cannot");
         var signature = new Signature(parameters);
+        if (parameters.Length != tree.Parameters.Count)
+            throw new KernelArgumentException(ErrorCodes.ArgumentCount,
+                $"{typeof(TDelegate).Name} has {parameters.Length} parameter(s) but kernel `{Name}` takes {tree.Parameters.Count}");
+        Arguments.CheckAccepted(tree, signature);
         var typed = dispatcher.Specialize(signature, new DeclaredSignature(result, signature)).Code.Typed;
-        return typed as TDelegate ?? (TDelegate)Delegate.CreateDelegate(typeof(TDelegate), typed.Target, typed.Method);
+        // A delegate type of the user's own (not Func/Action) wraps the compiled one.
+        return typed as TDelegate ?? (TDelegate)Delegate.CreateDelegate(typeof(TDelegate), typed, typed.GetType().GetMethod("Invoke")!);
     }
 
     /// <summary>Calls this kernel from the body of another kernel being traced (a device function).</summary>
@@ -84,6 +89,7 @@ public sealed class Kernel
     public KernelInspection Inspect(string signature)
     {
         var declared = SignatureParser.Parse(signature, tree.Loc);
+        Arguments.CheckDeclared(tree, declared);
         return Report(dispatcher.Specialize(declared.Arguments, declared));
     }
 

@@ -16,18 +16,31 @@ internal static class Pipeline
     public static Specialization Compile(KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options)
     {
         var stages = new List<StageReport>();
-        var typed = Stage(stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
-        var proven = Stage(stages, "bounds checks", () => BoundsCheckElimination.Run(typed), TreePrinter.Print);
-        var lowered = Stage(stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck), CSharpPrinter.Print);
-        var compiled = Stage(stages, "compile", () => ClrBackend.Compile(lowered),
+        var typed = Stage(kernel, stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
+        var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(typed), TreePrinter.Print);
+        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck), CSharpPrinter.Print);
+        var compiled = Stage(kernel, stages, "compile", () => ClrBackend.Compile(lowered),
             c => $"Clr backend: {c.Typed.GetType().Name.Split('`')[0]}<{string.Join(", ", c.Typed.GetType().GetGenericArguments().Select(CSharpPrinter.TypeName))}> compiled by the .NET JIT\n");
         return new Specialization(signature, typed.ReturnType, compiled, stages);
     }
 
-    private static T Stage<T>(List<StageReport> stages, string name, Func<T> run, Func<T, string> print)
+    /// <summary>Runs a stage, timing it; anything but a user error escaping a stage is a compiler bug.</summary>
+    private static T Stage<T>(KernelTree kernel, List<StageReport> stages, string name, Func<T> run, Func<T, string> print)
     {
         var clock = Stopwatch.StartNew();
-        var result = run();
+        T result;
+        try
+        {
+            result = run();
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw TypingException.ExpressionTooDeep(kernel.Loc).AddContext($"stage `{name}` of kernel `{kernel.Name}`");
+        }
+        catch (Exception e) when (e is not (TypingException or JitInternalException))
+        {
+            throw new JitInternalException($"stage `{name}` of kernel `{kernel.Name}` failed: {e.Message}", e);
+        }
         stages.Add(new StageReport(name, clock.Elapsed, () => print(result)));
         return result;
     }

@@ -59,7 +59,7 @@ public static class Ops
 
     // ---- Arrays
 
-    /// <summary>A new array (its contents unspecified; in practice zeros) of <paramref name="dtype"/> with the given shape, like <c>np.empty</c>.</summary>
+    /// <summary>A new array of <paramref name="dtype"/> with the given shape and unspecified contents, like <c>np.empty</c>.</summary>
     public static Arr Empty(DType dtype, params Val[] shape) => Allocate(dtype, shape, zeroed: false);
 
     /// <summary>A new zero-filled array of <paramref name="dtype"/> with the given shape, like <c>np.zeros</c>.</summary>
@@ -168,10 +168,6 @@ public static class Ops
         return tracer.Wrap(new MathCall(function, args.Select(tracer.Use).ToArray()) { Loc = CallerLocation.From(file, line) });
     }
 
-    private static Val Binary(BinaryOp op, Val a, Val b, string file, int line)
-    {
-        var tracer = Tracer.Current;
-        var (left, right) = (tracer.Use(a), tracer.Use(b));
-        return tracer.Wrap(new Binary(op, left, right) { Loc = CallerLocation.From(file, line) });
-    }
+    private static Val Binary(BinaryOp op, Val a, Val b, string file, int line) =>
+        Tracer.Current.Binary(op, a, b, CallerLocation.From(file, line));
 }

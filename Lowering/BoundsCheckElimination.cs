@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JitDsl.Dsl.Tree;
 using JitDsl.Dsl.Typing;
 
@@ -63,6 +64,7 @@ internal sealed class BoundsCheckElimination
 
     private Expr Expr(Expr e, Dictionary<Local, Axis> inRange)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var mapped = TreeWalk.MapChildren(e, child => Expr(child, inRange));
         return mapped is Load l && l.BoundsChecked && Proven(l.Array, l.Indices, inRange) ? l with { BoundsChecked = false } : mapped;
     }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using JitDsl.Dsl.Tree;
 using JitDsl.Dsl.Typing;
 using JitDsl.Lowering.Runtime;
@@ -67,9 +68,12 @@ internal sealed class LinqLowering
     private L LowerBlock(Block block)
     {
         var statements = block.Statements.Select(LowerStatement).ToList();
-        var declared = block.Statements.OfType<Declare>().Select(d => locals[d.Local]).Distinct();
-        return statements.Count == 0 ? L.Empty() : L.Block(typeof(void), declared, statements);
+        return statements.Count == 0 ? L.Empty() : L.Block(typeof(void), DeclaredIn(block), statements);
     }
+
+    /// <summary>The variables a block declares itself (after its statements are lowered).</summary>
+    private IEnumerable<Linq.ParameterExpression> DeclaredIn(Block block) =>
+        block.Statements.OfType<Declare>().Select(d => locals[d.Local]).Distinct();
 
     private L LowerStatement(Stmt statement)
     {
@@ -145,8 +149,13 @@ internal sealed class LinqLowering
         loops.Push((breakLabel, continueLabel));
         var body = LowerBlock(f.Body);
         loops.Pop();
+        // Python's range never overflows: a 64-bit index whose step is not ±1 could wrap past stop, so the
+        // remaining distance is compared (as unsigned, which is exact) before stepping.
+        var advance = narrow is null && f.Step is not Const { Value: 1L or -1L }
+            ? L.IfThenElse(L.Call(Method(typeof(Checks), nameof(Checks.StepPassesStop)), index, stop, step), L.Break(breakLabel), L.AddAssign(index, step))
+            : (L)L.AddAssign(index, step);
         statements.Add(L.Loop(
-            L.Block(L.IfThen(L.Not(condition), L.Break(breakLabel)), body, L.Label(continueLabel), L.AddAssign(index, step)),
+            L.Block(L.IfThen(L.Not(condition), L.Break(breakLabel)), body, L.Label(continueLabel), advance),
             breakLabel));
         return L.Block(variables, statements);
     }
@@ -164,7 +173,7 @@ internal sealed class LinqLowering
             ArraySize { Array: var a } when a.T.Rank == 1 && step <= int.MaxValue - Array.MaxLength => L.ArrayLength(LowerExpr(a)),
             ArrayShape { Array: var a } s when step <= int.MaxValue - Array.MaxLength => Length(LowerExpr(a), a.T.Rank, s.Axis),
             Cast { Operand.Type.DType: DType.Int32 } c when step == 1 => LowerExpr(c.Operand),
-            Const { Value: long stop } when stop <= int.MaxValue - step => L.Constant((int)stop),
+            Const { Value: long stop } when stop >= int.MinValue && stop <= int.MaxValue - step => L.Constant((int)stop),
             _ => null,
         };
     }
@@ -178,8 +187,7 @@ internal sealed class LinqLowering
         var condition = LowerExpr(w.Condition);
         var body = LowerBlock(w.Body);
         loops.Pop();
-        var declared = w.Prelude.Statements.OfType<Declare>().Select(d => locals[d.Local]).Distinct();
-        var iteration = L.Block(typeof(void), declared, [.. prelude, L.IfThen(L.Not(condition), L.Break(breakLabel)), body]);
+        var iteration = L.Block(typeof(void), DeclaredIn(w.Prelude), [.. prelude, L.IfThen(L.Not(condition), L.Break(breakLabel)), body]);
         return L.Loop(iteration, breakLabel, continueLabel);
     }
 
@@ -203,7 +211,13 @@ internal sealed class LinqLowering
 
     // ---- Expressions
 
-    private L LowerExpr(Expr e) => e switch
+    private L LowerExpr(Expr e)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        return LowerNode(e);
+    }
+
+    private L LowerNode(Expr e) => e switch
     {
         Const c => L.Constant(c.Value, c.T.ClrType()),
         ParamRef p => parameters[p.Index],
@@ -240,7 +254,7 @@ internal sealed class LinqLowering
                 return value.Type == typeof(int) ? value : L.Convert(value, typeof(int));
             var length = Length(array, rank, axis);
             return boundsCheck
-                ? L.Call(Method(typeof(Checks), nameof(Checks.Index), value.Type, typeof(int), typeof(string)), value, length, L.Constant($"axis {axis} of `{Describe(arrayNode)}` at {loc}"))
+                ? L.Call(Method(typeof(Checks), nameof(Checks.Index), value.Type, typeof(int), typeof(string)), value, length, L.Constant($"axis {axis} of `{TreePrinter.Inline(arrayNode)}` at {loc}"))
                 : L.Call(Method(typeof(Checks), nameof(Checks.Wrap), value.Type, typeof(int)), value, length);
         });
         return L.ArrayAccess(array, offsets);
@@ -248,13 +262,6 @@ internal sealed class LinqLowering
 
     private static L Length(L array, int rank, int axis) =>
         rank == 1 ? L.ArrayLength(array) : L.Call(array, Method(typeof(Array), nameof(Array.GetLength)), L.Constant(axis));
-
-    private static string Describe(Expr array) => array switch
-    {
-        ParamRef p => p.Name,
-        LocalRef r => r.Local.Name,
-        _ => "array",
-    };
 
     private L LowerAlloc(Alloc a)
     {

@@ -3,10 +3,11 @@ using JitDsl.Dsl.Typing;
 
 namespace JitDsl.Backends.Dispatch;
 
-/// <summary>Checks the arguments of a call from the host and finds their kernel types.</summary>
+/// <summary>Checks what the host passes to a kernel, and the signatures it is compiled for.</summary>
 internal static class Arguments
 {
-    public static Signature SignatureOf(KernelTree kernel, object?[] args)
+    /// <summary>The kernel types of the arguments of a call: the right count, none null, each of a type kernels take.</summary>
+    public static Signature TypesOf(KernelTree kernel, object?[] args)
     {
         if (args.Length != kernel.Parameters.Count)
             throw new KernelArgumentException(ErrorCodes.ArgumentCount,
@@ -14,17 +15,40 @@ internal static class Arguments
         var types = new JitType[args.Length];
         for (var k = 0; k < args.Length; k++)
         {
-            var parameter = kernel.Parameters[k];
+            var name = kernel.Parameters[k].Name;
             var arg = args[k] ?? throw new KernelArgumentException(ErrorCodes.NullArgument,
-                $"argument `{parameter.Name}` of kernel `{kernel.Name}` is null", parameter.Name);
+                $"argument `{name}` of kernel `{kernel.Name}` is null", name);
             types[k] = DTypes.JitTypeOf(arg.GetType()) ?? throw new KernelArgumentException(ErrorCodes.ArgumentType,
-                $"argument `{parameter.Name}` of kernel `{kernel.Name}` is a {arg.GetType().Name}; kernels take bool, int, long, float, double, Complex and arrays of them (T[], T[,])",
-                parameter.Name);
-            if (!parameter.Accepts(types[k]))
-                throw new KernelArgumentException(ErrorCodes.ParameterMismatch,
-                    $"argument `{parameter.Name}` of kernel `{kernel.Name}` must be a {parameter.Describe()}, not {types[k]}", parameter.Name);
+                $"argument `{name}` of kernel `{kernel.Name}` is a {arg.GetType().Name}; kernels take bool, int, long, float, double, Complex and arrays of them (T[], T[,])",
+                name);
         }
         return new Signature(types);
+    }
+
+    /// <summary>Each type is one its parameter's handle accepts (an <c>Arr&lt;double&gt;</c> takes only float64 arrays).</summary>
+    public static void CheckAccepted(KernelTree kernel, Signature signature)
+    {
+        for (var k = 0; k < signature.Parameters.Count; k++)
+        {
+            var parameter = kernel.Parameters[k];
+            if (!parameter.Accepts(signature.Parameters[k]))
+                throw new KernelArgumentException(ErrorCodes.ParameterMismatch,
+                    $"argument `{parameter.Name}` of kernel `{kernel.Name}` must be a {parameter.Describe()}, not {signature.Parameters[k]}", parameter.Name);
+        }
+    }
+
+    /// <summary>A declared signature fits the kernel: as many arguments as parameters, each accepted by its handle.</summary>
+    public static void CheckDeclared(KernelTree kernel, DeclaredSignature declared)
+    {
+        if (declared.Arguments.Parameters.Count != kernel.Parameters.Count)
+            throw new TypingException(ErrorCodes.SignatureSyntax,
+                $"signature {declared} has {declared.Arguments.Parameters.Count} argument(s) but kernel `{kernel.Name}` takes {kernel.Parameters.Count}", kernel.Loc);
+        for (var k = 0; k < kernel.Parameters.Count; k++)
+        {
+            if (!kernel.Parameters[k].Accepts(declared.Arguments.Parameters[k]))
+                throw new TypingException(ErrorCodes.ParameterMismatch,
+                    $"signature {declared} gives parameter `{kernel.Parameters[k].Name}` a {declared.Arguments.Parameters[k]}, but it accepts a {kernel.Parameters[k].Describe()}", kernel.Loc);
+        }
     }
 
     /// <summary>NumPy's <c>can_cast(from, to, 'safe')</c> for scalars; arrays only match themselves.</summary>

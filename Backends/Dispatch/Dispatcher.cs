@@ -25,7 +25,10 @@ internal sealed class Dispatcher
         this.options = options;
         this.declared = declared;
         foreach (var signature in declared)
+        {
+            Arguments.CheckDeclared(kernel, signature);
             Specialize(signature.Arguments, signature);
+        }
     }
 
     /// <summary>How many specializations have been compiled (tests check that concurrent first calls compile once).</summary>
@@ -40,9 +43,12 @@ internal sealed class Dispatcher
         var cached = last;
         if (cached is not null && Matches(cached.ClrParameterTypes, args))
             return (cached, args);
-        var actual = Arguments.SignatureOf(kernel, args);
+        var actual = Arguments.TypesOf(kernel, args);
         if (declared.Count == 0)
+        {
+            Arguments.CheckAccepted(kernel, actual);
             return (last = Specialize(actual, null), args);
+        }
         var match = declared.FirstOrDefault(d => d.Arguments.Parameters.Zip(actual.Parameters).All(p => Arguments.CanCastSafely(p.Second, p.First)))
             ?? throw new KernelArgumentException(ErrorCodes.NoMatchingSignature,
                 $"kernel `{kernel.Name}` was compiled for {string.Join(", ", declared)}; none accepts arguments {actual}");
@@ -52,6 +58,7 @@ internal sealed class Dispatcher
         return (specialization, Arguments.ConvertTo(args, actual, match.Arguments));
     }
 
+    /// <summary>The specialization for a signature that fits the kernel, compiled if it was not yet.</summary>
     public Specialization Specialize(Signature signature, DeclaredSignature? declaredSignature)
     {
         var key = (signature, declaredSignature);

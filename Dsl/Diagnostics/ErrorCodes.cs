@@ -20,6 +20,8 @@ public static class ErrorCodes
     public const string OutOfScope = "JD0005";
     /// <summary>A C# expression lambda uses a construct that kernels do not support.</summary>
     public const string UnsupportedExpression = "JD0006";
+    /// <summary>An expression nested too deeply to compile (a C# loop that builds one long expression).</summary>
+    public const string ExpressionTooDeep = "JD0007";
 
     // Typing.
 
@@ -35,7 +37,7 @@ public static class ErrorCodes
     public const string NotAnInteger = "JD0014";
     /// <summary>A For loop whose step is the constant zero.</summary>
     public const string ZeroStep = "JD0015";
-    /// <summary>A kernel called with the wrong number of arguments from another kernel.</summary>
+    /// <summary>A kernel called from another kernel with the wrong number of arguments.</summary>
     public const string CallArity = "JD0016";
     /// <summary>The result of a kernel that returns nothing was used as a value.</summary>
     public const string NoValue = "JD0017";
@@ -43,20 +45,20 @@ public static class ErrorCodes
     public const string ReturnMismatch = "JD0018";
     /// <summary>A conversion that loses information silently (complex to real) or makes no sense.</summary>
     public const string InvalidCast = "JD0019";
-    /// <summary>An array where only a scalar can go (a Var, a condition, a loop bound).</summary>
+    /// <summary>An array where only a scalar can go (a Var, a condition, a math function's argument).</summary>
     public const string ScalarRequired = "JD0020";
     /// <summary>A kernel parameter given a type its handle does not accept (Arr&lt;double&gt; given int32[:]).</summary>
     public const string ParameterMismatch = "JD0021";
 
     // Signatures and arguments.
 
-    /// <summary>A Numba-style signature string that does not parse.</summary>
+    /// <summary>A Numba-style signature string that does not parse, or does not fit the kernel's parameters.</summary>
     public const string SignatureSyntax = "JD0030";
     /// <summary>A call with the wrong number of arguments.</summary>
     public const string ArgumentCount = "JD0031";
     /// <summary>An argument whose .NET type kernels do not accept.</summary>
     public const string ArgumentType = "JD0032";
-    /// <summary>A null array argument.</summary>
+    /// <summary>A null argument.</summary>
     public const string NullArgument = "JD0033";
     /// <summary>Arguments that match none of an eagerly compiled kernel's signatures.</summary>
     public const string NoMatchingSignature = "JD0034";
@@ -71,6 +73,6 @@ public static class ErrorCodes
     public const string NegativePower = "JD0042";
     /// <summary><see cref="ArgumentException"/>: a For loop whose step turned out to be zero.</summary>
     public const string ZeroStepAtRuntime = "JD0043";
-    /// <summary><see cref="ArgumentException"/>: an array allocated with a negative dimension.</summary>
+    /// <summary><see cref="ArgumentException"/>: an array allocated with a negative dimension or one over <see cref="Array.MaxLength"/>.</summary>
     public const string NegativeDimension = "JD0044";
 }

@@ -40,6 +40,12 @@ public sealed class TypingException : Exception
     public override string Message =>
         $"{Code}: {problem} (at {Location})" + string.Concat(during.Select(d => $"{Environment.NewLine}  During: {d}"));
 
+    /// <summary>A kernel whose expressions nest deeper than the compiler's stack allows.</summary>
+    internal static TypingException ExpressionTooDeep(SourceLoc loc) =>
+        new(ErrorCodes.ExpressionTooDeep,
+            "the kernel's expressions are nested too deeply to compile (a C# loop building one long expression?); accumulate in a Var inside a For instead",
+            loc);
+
     internal TypingException AddContext(string context)
     {
         during.Add(context);

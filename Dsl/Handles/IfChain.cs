@@ -19,7 +19,11 @@ public sealed class IfChain
         this.last = last;
     }
 
-    /// <summary>Runs <paramref name="then"/> when no earlier condition of the chain held and <paramref name="condition"/> does.</summary>
+    /// <summary>
+    /// Runs <paramref name="then"/> when no earlier condition of the chain held and <paramref name="condition"/> does.
+    /// Chain it right after its If: a random draw or kernel call made in between counts as part of this
+    /// condition, and runs only when the chain gets this far.
+    /// </summary>
     public IfChain ElseIf(
         Val condition, Action then,
         [System.Runtime.CompilerServices.CallerFilePath] string file = "",

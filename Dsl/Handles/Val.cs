@@ -71,12 +71,7 @@ public class Val
     /// <inheritdoc/>
     public override string ToString() => $"{GetType().Name}({node?.GetType().Name ?? "variable"})";
 
-    private static Val Binary(BinaryOp op, Val a, Val b)
-    {
-        var tracer = Tracer.Current;
-        var (left, right) = (tracer.Use(a), tracer.Use(b));
-        return tracer.Wrap(new Binary(op, left, right) { Loc = CallerLocation.Capture() });
-    }
+    private static Val Binary(BinaryOp op, Val a, Val b) => Tracer.Current.Binary(op, a, b, CallerLocation.Capture());
 
     private static Val Unary(UnaryOp op, Val a)
     {

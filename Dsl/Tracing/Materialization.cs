@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using JitDsl.Dsl.Tree;
 
 namespace JitDsl.Dsl.Tracing;
@@ -11,10 +13,13 @@ namespace JitDsl.Dsl.Tracing;
 /// <item>it reads a variable or array elements that a later statement writes, and the node is used
 ///   after that write, or again in a loop that writes it (<c>var old = a[i]; a[i] = x; b[i] = old;</c>);</item>
 /// <item>it is a computation used more than once (<c>var s = Sin(x); o[i] = s * s;</c> computes the sine once),
-///   or built before a loop and used inside it (<c>var dx = 3.0 / w;</c> is not recomputed per iteration).</item>
+///   or built before a loop and used inside it (<c>var dx = 3.0 / w;</c> is not recomputed per iteration),
+///   unless it is needed only under a branch of <c>Where</c> or on the right of <c>&amp;</c>/<c>|</c>.</item>
 /// </list>
-/// Everything else stays lazy, so <c>total.Value += a[i] * a[i]</c> reads as written, and a guard such as
-/// <c>(i &lt; n) &amp; (a[i] &gt; 0)</c> can short-circuit.
+/// Nodes are decided parents first: a node used only inside a bound parent is evaluated where the parent
+/// is, so <c>var v = Where(i &lt; n, a[i], 0)</c> binds the whole choice and still reads <c>a[i]</c> only when
+/// <c>i &lt; n</c>. Everything else stays lazy: <c>total.Value += a[i] * a[i]</c> reads as written. A value
+/// used outside the block where it was built (a C# variable carried out of an If branch) is an error.
 /// </summary>
 internal static class Materialization
 {
@@ -22,11 +27,8 @@ internal static class Materialization
         PendingBlock root, IReadOnlyDictionary<Expr, NodeSite> sites, IReadOnlyList<Mutation> mutations, IReadOnlyList<LoopFrame> loops,
         Func<Expr, Local> newTemporary)
     {
-        var usage = Usage.Collect(root);
-        var bound = sites
-            .Where(pair => MustBind(pair.Key, pair.Value, usage, mutations, loops))
-            .OrderBy(pair => pair.Value.Ordinal)
-            .ToList();
+        var graph = UseGraph.Collect(root);
+        var bound = Decide(sites, mutations, loops, graph);
 
         var temporaries = new Dictionary<Expr, Local>(ReferenceEqualityComparer.Instance);
         foreach (var (node, _) in bound)
@@ -34,31 +36,74 @@ internal static class Materialization
 
         var rewriter = new Rewriter(temporaries);
         var insertions = bound
-            .Select(pair => (pair.Value, Statement: (Stmt)new Declare(temporaries[pair.Key], rewriter.Children(pair.Key)) { Loc = pair.Key.Loc }))
-            .ToLookup(x => x.Value.Block);
+            .Select(pair => (Site: pair.Value, Statement: (Stmt)new Declare(temporaries[pair.Key], rewriter.Children(pair.Key)) { Loc = pair.Key.Loc }))
+            .ToLookup(x => x.Site.Block);
         return new BlockBuilder(rewriter, insertions).Build(root);
     }
 
-    private static bool MustBind(Expr node, NodeSite site, Usage usage, IReadOnlyList<Mutation> mutations, IReadOnlyList<LoopFrame> loops)
+    /// <summary>The nodes to bind, in the order they were built.</summary>
+    private static List<KeyValuePair<Expr, NodeSite>> Decide(
+        IReadOnlyDictionary<Expr, NodeSite> sites, IReadOnlyList<Mutation> mutations, IReadOnlyList<LoopFrame> loops, UseGraph graph)
     {
-        var uses = usage.SeqsOf(node);
-        if (uses.Count == 0)
-            return false;
-        if (site.Reads is { } reads)
+        var reads = TransitiveReads(sites);
+        var uses = new Dictionary<Expr, HashSet<Use>>(ReferenceEqualityComparer.Instance);
+        var bound = new Dictionary<Expr, NodeSite>(ReferenceEqualityComparer.Instance);
+        // A parent is always built after its children: deciding in reverse order decides parents first.
+        foreach (var (node, site) in sites.OrderByDescending(pair => pair.Value.Ordinal))
+        {
+            var nodeUses = new HashSet<Use>(graph.StatementUses(node));
+            foreach (var (parent, conditional) in graph.Parents(node))
+            {
+                if (bound.TryGetValue(parent, out var parentSite))
+                {
+                    nodeUses.Add(new Use(parentSite.CreatedAt, parentSite.Block, conditional, parent.Loc));
+                    continue;
+                }
+                foreach (var use in uses.GetValueOrDefault(parent) ?? (IEnumerable<Use>)graph.StatementUses(parent))
+                    nodeUses.Add(use with { Conditional = use.Conditional || conditional });
+            }
+            uses[node] = nodeUses;
+            if (nodeUses.Count == 0)
+                continue;
+            CheckScope(node, site, nodeUses, graph);
+            if (MustBind(node, site, nodeUses, reads.GetValueOrDefault(node), mutations, loops, graph))
+                bound[node] = site;
+        }
+        return bound.OrderBy(pair => pair.Value.Ordinal).ToList();
+    }
+
+    private static bool MustBind(
+        Expr node, NodeSite site, HashSet<Use> uses, ReadSet? reads, IReadOnlyList<Mutation> mutations, IReadOnlyList<LoopFrame> loops, UseGraph graph)
+    {
+        if (reads is not null)
         {
             foreach (var write in mutations)
             {
-                if (write.Seq < site.CreatedAt || !reads.IsChangedBy(write.Writes))
+                if (write.Seq < site.CreatedAt || !reads.Contains(write.Writes))
                     continue;
-                if (uses.Any(u => u > write.Seq))
+                if (uses.Any(u => u.Seq > write.Seq))
                     return true;
                 // A loop entered after the node was built runs the write before later iterations use it.
-                if (write.EnclosingLoops.Any(loop => EnteredAfter(loop, site) && uses.Any(loop.Contains)))
+                if (write.EnclosingLoops.Any(loop => EnteredAfter(loop, site) && uses.Any(u => loop.Contains(u.Seq))))
                     return true;
             }
         }
-        return IsComputation(node)
-            && (usage.ReferenceCount(node) >= 2 || loops.Any(loop => EnteredAfter(loop, site) && uses.Any(loop.Contains)));
+        // Computing a value early is only safe where it would be computed anyway.
+        if (!IsComputation(node) || uses.All(u => u.Conditional))
+            return false;
+        return graph.StatementUses(node).Count + graph.Parents(node).Count >= 2
+            || loops.Any(loop => EnteredAfter(loop, site) && uses.Any(u => !u.Conditional && loop.Contains(u.Seq)));
+    }
+
+    private static void CheckScope(Expr node, NodeSite site, HashSet<Use> uses, UseGraph graph)
+    {
+        foreach (var use in uses)
+        {
+            if (!graph.IsWithin(use.Block, site.Block))
+                throw new TypingException(ErrorCodes.OutOfScope,
+                    $"a value computed inside a block (an If branch or a loop body) at {node.Loc} is used outside it; "
+                    + "keep it in a Var declared before the block", use.Loc);
+        }
     }
 
     private static bool EnteredAfter(LoopFrame loop, NodeSite site) => loop.Start >= site.CreatedAt;
@@ -66,77 +111,36 @@ internal static class Materialization
     // Worth a temporary when shared: anything but a leaf or a cheap shape query.
     private static bool IsComputation(Expr node) => node is not (Const or ParamRef or LocalRef or ArrayShape or ArraySize);
 
-    /// <summary>For every node: the statements that evaluate it, and how many distinct parents refer to it.</summary>
-    private sealed class Usage
+    /// <summary>The state each node reads, directly or through its children.</summary>
+    private static Dictionary<Expr, ReadSet> TransitiveReads(IReadOnlyDictionary<Expr, NodeSite> sites)
     {
-        private readonly Dictionary<Expr, List<int>> seqs = new(ReferenceEqualityComparer.Instance);
-        private readonly Dictionary<Expr, int> references = new(ReferenceEqualityComparer.Instance);
-        private readonly HashSet<Expr> counted = new(ReferenceEqualityComparer.Instance);
-
-        public static Usage Collect(PendingBlock root)
+        var reads = new Dictionary<Expr, ReadSet>(ReferenceEqualityComparer.Instance);
+        foreach (var (node, site) in sites.OrderBy(pair => pair.Value.Ordinal))
         {
-            var usage = new Usage();
-            usage.Visit(root);
-            return usage;
-        }
-
-        public IReadOnlyList<int> SeqsOf(Expr node) => seqs.TryGetValue(node, out var list) ? list : [];
-
-        public int ReferenceCount(Expr node) => references.GetValueOrDefault(node);
-
-        private void Visit(PendingBlock block)
-        {
-            foreach (var item in block.Items)
+            var set = site.Reads is { } own ? ReadSet.Of(own) : null;
+            foreach (var child in TreeWalk.Children(node))
             {
-                switch (item)
-                {
-                    case PendingSimple simple:
-                        foreach (var e in StatementExpressions(simple.Stmt))
-                            Use(e, item.Seq);
-                        break;
-                    case PendingIf branch:
-                        Use(branch.Condition, item.Seq);
-                        Visit(branch.Then);
-                        if (branch.Else is not null)
-                            Visit(branch.Else);
-                        break;
-                    case PendingFor loop:
-                        Use(loop.Start, item.Seq);
-                        Use(loop.Stop, item.Seq);
-                        Use(loop.Step, item.Seq);
-                        Visit(loop.Body);
-                        break;
-                    case PendingWhile loop:
-                        Visit(loop.Prelude);
-                        Use(loop.Condition, loop.ConditionSeq);
-                        Visit(loop.Body);
-                        break;
-                }
+                if (reads.TryGetValue(child, out var childReads))
+                    set = set is null ? childReads : set.Union(childReads);
             }
+            if (set is not null)
+                reads[node] = set;
         }
+        return reads;
+    }
 
-        private void Use(Expr root, int seq)
-        {
-            references[root] = ReferenceCount(root) + 1;
-            var visited = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
-            var stack = new Stack<Expr>([root]);
-            while (stack.TryPop(out var e))
-            {
-                if (!visited.Add(e))
-                    continue;
-                if (!seqs.TryGetValue(e, out var list))
-                    seqs[e] = list = [];
-                list.Add(seq);
-                // A node's references to its children count once, however often the node itself is used.
-                var firstVisit = counted.Add(e);
-                foreach (var child in TreeWalk.Children(e))
-                {
-                    if (firstVisit)
-                        references[child] = ReferenceCount(child) + 1;
-                    stack.Push(child);
-                }
-            }
-        }
+    /// <summary>A set of <see cref="State"/>s, shared between nodes until a union needs a new one.</summary>
+    private sealed record ReadSet(bool Arrays, ImmutableHashSet<Local> Variables)
+    {
+        public static ReadSet Of(State state) =>
+            state.Variable is { } v ? new ReadSet(false, [v]) : new ReadSet(true, []);
+
+        public bool Contains(State state) => state.Variable is { } v ? Variables.Contains(v) : Arrays;
+
+        public ReadSet Union(ReadSet other) =>
+            (other.Arrays && !Arrays) || !other.Variables.IsSubsetOf(Variables)
+                ? new ReadSet(Arrays || other.Arrays, Variables.Union(other.Variables))
+                : this;
     }
 
     internal static IEnumerable<Expr> StatementExpressions(Stmt statement) => statement switch
@@ -157,6 +161,7 @@ internal static class Materialization
 
         public Expr Rewrite(Expr e)
         {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
             if (done.TryGetValue(e, out var result))
                 return result;
             result = temporaries.TryGetValue(e, out var local) ? new LocalRef(local) { Loc = e.Loc } : Children(e);

@@ -3,21 +3,20 @@ using JitDsl.Dsl.Tree;
 namespace JitDsl.Dsl.Tracing;
 
 /// <summary>
-/// A piece of mutable state a node reads: one variable, or (when <see cref="Variable"/> is null) the
-/// elements of any array; arrays may alias, so a write to one counts as a write to all.
+/// A piece of mutable state: one variable, or (when <see cref="Variable"/> is null) the elements of any
+/// array; arrays may alias, so a write to one counts as a write to all.
 /// </summary>
-internal readonly record struct StateRead(Local? Variable)
+internal readonly record struct State(Local? Variable)
 {
-    public static readonly StateRead ArrayElements = new(null);
-
-    public bool IsChangedBy(StateRead write) => Variable == write.Variable;
+    public static readonly State ArrayElements = new(null);
 }
 
 /// <summary>
-/// Where the user built a node: the block and position at that moment, and the sequence number of the next
-/// statement. A temporary that computes the node there goes at that position.
+/// Where the user built a node: the block and position at that moment, the sequence number of the next
+/// statement, the order of creation, and the state the node itself reads (a variable read, an element read).
+/// A temporary that computes the node where it was built goes at that position.
 /// </summary>
-internal sealed record NodeSite(PendingBlock Block, int Position, int CreatedAt, int Ordinal, StateRead? Reads)
+internal sealed record NodeSite(PendingBlock Block, int Position, int CreatedAt, int Ordinal, State? Reads)
 {
     public PendingBlock Block { get; set; } = Block;
 
@@ -25,4 +24,4 @@ internal sealed record NodeSite(PendingBlock Block, int Position, int CreatedAt,
 }
 
 /// <summary>A statement that writes state: an assignment, an element store, a kernel call.</summary>
-internal sealed record Mutation(StateRead Writes, int Seq, LoopFrame[] EnclosingLoops);
+internal sealed record Mutation(State Writes, int Seq, LoopFrame[] EnclosingLoops);

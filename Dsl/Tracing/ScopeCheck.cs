@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JitDsl.Dsl.Tree;
 
 namespace JitDsl.Dsl.Tracing;
@@ -58,6 +59,7 @@ internal static class ScopeCheck
     // A reference carries the location where its local was defined; report the place that uses it.
     private static void CheckExpr(Expr e, ScopeChain scope, SourceLoc useLoc)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (e is LocalRef r)
         {
             CheckLocal(r.Local, scope, useLoc);

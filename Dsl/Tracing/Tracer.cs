@@ -66,10 +66,17 @@ internal sealed class Tracer
         {
             current = outer;
         }
-        var block = Materialization.Run(root, tracer.sites, tracer.mutations, tracer.allLoops,
-            node => tracer.NewLocal(tracer.NameAt(node.Loc, "t"), LocalKind.Temporary));
-        ScopeCheck.Run(block);
-        return new KernelTree(name, parameters, block, loc);
+        try
+        {
+            var block = Materialization.Run(root, tracer.sites, tracer.mutations, tracer.allLoops,
+                node => tracer.NewLocal(tracer.NameAt(node.Loc, "t"), LocalKind.Temporary));
+            ScopeCheck.Run(block);
+            return new KernelTree(name, parameters, block, loc);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw TypingException.ExpressionTooDeep(loc);
+        }
     }
 
     private static object? Invoke(MethodInfo method, object? target, object?[] args)
@@ -98,7 +105,7 @@ internal sealed class Tracer
     }
 
     /// <summary>Registers a node built by the user so that <see cref="Materialization"/> knows where it was built.</summary>
-    public Expr Record(Expr node, StateRead? reads = null)
+    public Expr Record(Expr node, State? reads = null)
     {
         if (node is not (Const or ParamRef) || reads is not null)
             sites[node] = new NodeSite(Top, Top.Items.Count, nextSeq, sites.Count, reads);
@@ -107,10 +114,16 @@ internal sealed class Tracer
 
     public Val Wrap(Expr node) => new(this, Record(node));
 
-    public Expr ReadVariable(Local local, SourceLoc loc) => Record(new LocalRef(local) { Loc = loc }, new StateRead(local));
+    public Val Binary(BinaryOp op, Val a, Val b, SourceLoc loc)
+    {
+        var (left, right) = (Use(a), Use(b));
+        return Wrap(new Binary(op, left, right) { Loc = loc });
+    }
+
+    public Expr ReadVariable(Local local, SourceLoc loc) => Record(new LocalRef(local) { Loc = loc }, new State(local));
 
     public Val Load(Arr array, Val[] indices, SourceLoc loc) =>
-        new(this, Record(new Load(Use(array), indices.Select(Use).ToArray()) { Loc = loc }, StateRead.ArrayElements));
+        new(this, Record(new Load(Use(array), indices.Select(Use).ToArray()) { Loc = loc }, State.ArrayElements));
 
     /// <summary>A value computed exactly once, here: a call, a random draw, an allocation.</summary>
     public Expr BindTemporary(Expr value, string name, SourceLoc loc)
@@ -125,7 +138,7 @@ internal sealed class Tracer
         var call = new KernelCall(callee, args.Select(Use).ToArray()) { Loc = loc };
         var result = BindTemporary(call, $"{callee.Name}_result", loc);
         // The callee may write to any array it is given.
-        mutations.Add(new Mutation(StateRead.ArrayElements, nextSeq - 1, [.. loops]));
+        mutations.Add(new Mutation(State.ArrayElements, nextSeq - 1, [.. loops]));
         return new Val(this, result);
     }
 
@@ -142,7 +155,7 @@ internal sealed class Tracer
     public void Assign(Local local, Val value, SourceLoc loc)
     {
         var seq = Append(new Assign(local, Use(value)) { Loc = loc });
-        mutations.Add(new Mutation(new StateRead(local), seq, [.. loops]));
+        mutations.Add(new Mutation(new State(local), seq, [.. loops]));
     }
 
     public void Store(Arr array, Val[] indices, Val value, SourceLoc loc)
@@ -150,7 +163,7 @@ internal sealed class Tracer
         var target = Use(array);
         var index = indices.Select(Use).ToArray();
         var seq = Append(new Store(target, index, Use(value)) { Loc = loc });
-        mutations.Add(new Mutation(StateRead.ArrayElements, seq, [.. loops]));
+        mutations.Add(new Mutation(State.ArrayElements, seq, [.. loops]));
     }
 
     public void SeedRandom(Val seed, SourceLoc loc) => Append(new SeedRandom(Use(seed)) { Loc = loc });

@@ -55,8 +55,6 @@ internal static class OperatorFacts
 {
     public static bool IsComparison(this BinaryOp op) => op is >= BinaryOp.Equal and <= BinaryOp.GreaterEqual;
 
-    public static bool IsBitwise(this BinaryOp op) => op is >= BinaryOp.BitAnd and <= BinaryOp.ShiftRight;
-
     public static int Arity(this MathFunction f) => f switch
     {
         MathFunction.Atan2 or MathFunction.Hypot or MathFunction.Min or MathFunction.Max or MathFunction.MakeComplex => 2,

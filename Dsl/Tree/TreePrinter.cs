@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using JitDsl.Dsl.Typing;
 
@@ -117,6 +118,7 @@ internal sealed class TreePrinter
 
     private string Expr(Expr e, Precedence context = Precedence.Conditional)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var (code, precedence) = Format(e);
         return precedence < context ? $"({code})" : code;
     }
@@ -161,6 +163,9 @@ internal sealed class TreePrinter
         var (leftContext, rightContext) = b.Op == BinaryOp.Power ? (precedence + 1, precedence) : (precedence, precedence + 1);
         return ($"{Expr(b.Left, leftContext)} {b.Op.Symbol()} {Expr(b.Right, rightContext)}", precedence);
     }
+
+    /// <summary>An expression as it reads in messages: a parameter's or a local's name, otherwise its text.</summary>
+    public static string Inline(Expr e) => new TreePrinter(null).Expr(e);
 
     internal static string Literal(object value) => value switch
     {

@@ -64,18 +64,6 @@ internal static class TreeWalk
         }
     }
 
-    /// <summary>Every node of the tree, parents before children.</summary>
-    public static IEnumerable<Expr> Descendants(Expr root)
-    {
-        var stack = new Stack<Expr>([root]);
-        while (stack.TryPop(out var e))
-        {
-            yield return e;
-            foreach (var child in Children(e))
-                stack.Push(child);
-        }
-    }
-
     private static bool Same(Expr a, Expr b) => ReferenceEquals(a, b);
 
     // Null when no element changed, so callers keep the original node.

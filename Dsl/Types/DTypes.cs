@@ -3,7 +3,7 @@ using System.Numerics;
 namespace JitDsl;
 
 /// <summary>Facts about each <see cref="DType"/>: its NumPy name, its .NET type, its kind.</summary>
-public static class DTypes
+internal static class DTypes
 {
     /// <summary>The NumPy name: <c>bool</c>, <c>int32</c>, <c>int64</c>, <c>float32</c>, <c>float64</c>, <c>complex128</c>.</summary>
     public static string Name(this DType dtype) => dtype switch
@@ -62,5 +62,4 @@ public static class DTypes
     internal static bool IsInteger(this DType d) => d is DType.Int32 or DType.Int64;
     internal static bool IsFloat(this DType d) => d is DType.Float32 or DType.Float64;
     internal static bool IsComplex(this DType d) => d is DType.Complex128;
-    internal static bool IsNumeric(this DType d) => d is not DType.Bool;
 }

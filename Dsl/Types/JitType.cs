@@ -6,7 +6,7 @@ namespace JitDsl;
 /// </summary>
 /// <param name="DType">The element type.</param>
 /// <param name="Rank">0 for a scalar, otherwise the number of array dimensions.</param>
-public sealed record JitType(DType DType, int Rank)
+internal sealed record JitType(DType DType, int Rank)
 {
     /// <summary>A scalar of the given element type.</summary>
     public static JitType Scalar(DType dtype) => Scalars[(int)dtype];

@@ -65,7 +65,7 @@ internal static partial class SignatureParser
     private static TypingException Error(string signature, string problem, SourceLoc loc) =>
         new(ErrorCodes.SignatureSyntax, $"signature `{signature}`: {problem}", loc);
 
-    [GeneratedRegex(@"^\s*(?<result>\w+)\s*\((?<args>.*)\)\s*$")]
+    [GeneratedRegex(@"^\s*(?<result>\w+(?:\[[^\]]*\])?)\s*\((?<args>.*)\)\s*$")]
     private static partial Regex Whole();
 
     [GeneratedRegex(@"^(?<dtype>\w+)(\[(?<dims>[^\]]*)\])?$")]

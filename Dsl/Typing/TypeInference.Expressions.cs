@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JitDsl.Dsl.Tree;
 
 namespace JitDsl.Dsl.Typing;
@@ -6,6 +7,7 @@ internal sealed partial class TypeInference
 {
     private Typed TypeExpr(Expr e)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (e)
         {
             case Const c:
@@ -17,7 +19,7 @@ internal sealed partial class TypeInference
                     throw new TypingException(ErrorCodes.NoValue, $"`{r.Local.Name}` is the result of a kernel that returns nothing", r.Loc);
                 if (!localTypes.TryGetValue(r.Local, out var localType))
                     throw new JitInternalException($"`{r.Local.Name}` is used before it is declared");
-                return new Typed(r with { Type = localType }, false);
+                return new Typed(r with { Type = localType }, weakTemporaries.Contains(r.Local));
             case Unary u:
                 return TypeUnary(u);
             case Binary b:
@@ -87,7 +89,17 @@ internal sealed partial class TypeInference
 
     private KernelCall TypeCall(KernelCall call)
     {
-        var args = call.Args.Select(a => Materialize(TypeExpr(a)).Expr);
+        var args = call.Args.Select(a => Concrete(TypeExpr(a)).Expr);
+        var parameters = call.Callee.Parameters;
+        if (args.Count != parameters.Count)
+            throw new TypingException(ErrorCodes.CallArity,
+                $"kernel `{call.Callee.Name}` takes {parameters.Count} argument(s) ({string.Join(", ", parameters.Select(p => p.Name))}) but is given {args.Count}", call.Loc);
+        for (var k = 0; k < args.Count; k++)
+        {
+            if (!parameters[k].Accepts(args[k].T))
+                throw new TypingException(ErrorCodes.ParameterMismatch,
+                    $"parameter `{parameters[k].Name}` of kernel `{call.Callee.Name}` accepts a {parameters[k].Describe()}, not {args[k].T}", call.Loc);
+        }
         var callee = context.Type(call.Callee, new Signature(args.Select(a => a.T)));
         return new KernelCall(call.Callee, args) { Loc = call.Loc, Type = callee.ReturnType, Target = callee };
     }
@@ -96,7 +108,7 @@ internal sealed partial class TypeInference
     {
         if (indices.Count != array.T.Rank)
             throw new TypingException(ErrorCodes.IndexCount,
-                $"{Describe(array)} is a {array.T} array: index it with {array.T.Rank} index(es), not {indices.Count}", loc);
+                $"`{TreePrinter.Inline(array)}` is a {array.T} array: index it with {array.T.Rank} index(es), not {indices.Count}", loc);
         return indices.Select(index => Integer(TypeExpr(index), "an array index", loc));
     }
 
@@ -111,17 +123,12 @@ internal sealed partial class TypeInference
         return ConvertTo(value, DType.Int64, loc);
     }
 
-    private static string Describe(Expr array) => array switch
-    {
-        ParamRef p => $"`{p.Name}`",
-        LocalRef r => $"`{r.Local.Name}`",
-        _ => "this value",
-    };
+
 
     // ---- Helpers shared by statements and expressions
 
     /// <summary>Gives a weak literal its own type, for places where nothing else decides it.</summary>
-    private static Typed Materialize(Typed value) => value with { Weak = false };
+    private static Typed Concrete(Typed value) => value with { Weak = false };
 
     /// <summary>The expression converted to <paramref name="to"/>: literals are folded, anything else gets a <see cref="Cast"/>.</summary>
     private static Expr ConvertTo(Typed value, DType to, SourceLoc loc)
@@ -137,7 +144,7 @@ internal sealed partial class TypeInference
     private static Expr RequireArray(Typed value, string what, SourceLoc loc)
     {
         if (!value.Type.IsArray)
-            throw new TypingException(ErrorCodes.NotAnArray, $"cannot {what} {Describe(value.Expr)}: it is a {value.Type}, not an array", loc);
+            throw new TypingException(ErrorCodes.NotAnArray, $"cannot {what} `{TreePrinter.Inline(value.Expr)}`: it is a {value.Type}, not an array", loc);
         return value.Expr;
     }
 

@@ -21,8 +21,8 @@ internal sealed partial class TypeInference
             case UnaryOp.BitNot:
                 if (dtype.IsFloat() || dtype.IsComplex())
                     throw new TypingException(ErrorCodes.OperandTypes, $"bad operand type for ~: {dtype.Name()}; ~ needs an integer or a bool", u.Loc);
-                var materialized = Materialize(operand);
-                return new Typed(new Unary(u.Op, materialized.Expr) { Loc = u.Loc, Type = materialized.Type }, false);
+                var concrete = Concrete(operand);
+                return new Typed(new Unary(u.Op, concrete.Expr) { Loc = u.Loc, Type = concrete.Type }, false);
             default:
                 throw new JitInternalException($"unknown unary operator {u.Op}");
         }
@@ -69,7 +69,7 @@ internal sealed partial class TypeInference
             case BinaryOp.Less or BinaryOp.LessEqual or BinaryOp.Greater or BinaryOp.GreaterEqual:
                 if (common == DType.Complex128)
                     throw OperandError(b, left, right, "complex numbers are not ordered; compare Abs(z) or Real(z)");
-                operand = common;
+                operand = common == DType.Bool ? DType.Int64 : common; // False < True, as in NumPy
                 break;
             default:
                 throw new JitInternalException($"unknown binary operator {b.Op}");

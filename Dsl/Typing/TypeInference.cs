@@ -15,6 +15,8 @@ internal sealed partial class TypeInference
     private readonly TypingContext context;
     private readonly Dictionary<Local, JitType> localTypes = [];
     private readonly HashSet<Local> noValueTemporaries = [];
+    // Temporaries that hold a value made only of literals stay weak, as the literals would be inline.
+    private readonly HashSet<Local> weakTemporaries = [];
     private JitType? returnType;
     private SourceLoc returnTypeLoc;
     private bool returnsNothing;
@@ -37,7 +39,6 @@ internal sealed partial class TypeInference
     {
         try
         {
-            CheckArguments(kernel, signature);
             var inference = new TypeInference(kernel, signature, context);
             const int MaxPasses = 16; // each pass that changes something widens a type; the lattice is shallow
             for (var pass = 0; ; pass++)
@@ -54,20 +55,6 @@ internal sealed partial class TypeInference
         {
             e.AddContext($"typing kernel `{kernel.Name}` for {signature}");
             throw;
-        }
-    }
-
-    private static void CheckArguments(KernelTree kernel, Signature signature)
-    {
-        if (signature.Parameters.Count != kernel.Parameters.Count)
-            throw new TypingException(ErrorCodes.CallArity,
-                $"kernel `{kernel.Name}` takes {kernel.Parameters.Count} argument(s) but is given {signature.Parameters.Count}", kernel.Loc);
-        for (var k = 0; k < signature.Parameters.Count; k++)
-        {
-            var parameter = kernel.Parameters[k];
-            if (!parameter.Accepts(signature.Parameters[k]))
-                throw new TypingException(ErrorCodes.ParameterMismatch,
-                    $"parameter `{parameter.Name}` accepts a {parameter.Describe()}, not {signature.Parameters[k]}", kernel.Loc);
         }
     }
 
@@ -101,7 +88,7 @@ internal sealed partial class TypeInference
                 return DeclareLocal(d, TypeExpr(d.Init));
             case Assign a:
             {
-                var value = Materialize(TypeExpr(a.Value));
+                var value = Concrete(TypeExpr(a.Value));
                 var type = UnifyLocal(a.Local, value.Type, a.Loc);
                 return new Assign(a.Local, ConvertTo(value, type.DType, a.Loc)) { Loc = a.Loc };
             }
@@ -109,7 +96,7 @@ internal sealed partial class TypeInference
             {
                 var array = RequireArray(TypeExpr(s.Array), "store into", s.Loc);
                 var indices = TypeIndices(array, s.Indices, s.Loc);
-                var value = RequireScalar(Materialize(TypeExpr(s.Value)), "stored into an array element", s.Loc);
+                var value = RequireScalar(Concrete(TypeExpr(s.Value)), "stored into an array element", s.Loc);
                 if (value.Type.DType == DType.Complex128 && array.T.DType != DType.Complex128)
                     throw new TypingException(ErrorCodes.InvalidCast,
                         $"cannot store a complex128 into a {array.T} array; store Real(z) or Abs(z)", s.Loc);
@@ -138,7 +125,7 @@ internal sealed partial class TypeInference
                 return r;
             case Return { Value: { } v } r:
             {
-                var value = Materialize(TypeExpr(v));
+                var value = Concrete(TypeExpr(v));
                 var type = returnType is null ? value.Type : Unify(returnType, value.Type, "the kernel's result", r.Loc);
                 if (type != returnType)
                 {
@@ -162,7 +149,9 @@ internal sealed partial class TypeInference
 
     private Stmt DeclareLocal(Declare d, Typed init)
     {
-        var value = Materialize(init);
+        if (d.Local.Kind == LocalKind.Temporary && init.Weak)
+            weakTemporaries.Add(d.Local);
+        var value = Concrete(init);
         if (d.Local.Kind == LocalKind.Variable)
             RequireScalar(value, $"the value of Var `{d.Local.Name}` (a Var holds a scalar; keep arrays in C# locals)", d.Loc);
         var type = UnifyLocal(d.Local, value.Type, d.Loc);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace JitDsl.Lowering.Printing;
@@ -213,6 +214,7 @@ internal sealed class CSharpPrinter
 
     private string Expr(Expression e, Precedence context = Precedence.Assignment)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var (code, precedence) = Format(e);
         return precedence < context ? $"({code})" : code;
     }

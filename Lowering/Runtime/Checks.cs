@@ -20,9 +20,16 @@ internal static class Checks
     public static int Index(int index, int length, string site) =>
         (uint)index < (uint)length ? index : Index((long)index, length, site);
 
-    /// <summary>A Python index without the range check (BoundsCheck off): .NET's own array check still applies.</summary>
+    /// <summary>
+    /// A Python index without JitDsl's range check (BoundsCheck off). An index beyond int becomes -1, so that
+    /// .NET's own array check still stops it instead of the truncated value reading another element.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Wrap(long index, int length) => (int)(index < 0 ? index + length : index);
+    public static int Wrap(long index, int length)
+    {
+        var wrapped = index < 0 ? index + length : index;
+        return wrapped is >= 0 and <= int.MaxValue ? (int)wrapped : -1;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Wrap(int index, int length) => index < 0 ? index + length : index;
@@ -34,6 +41,14 @@ internal static class Checks
             Throw.BadDimension(length, site);
         return (int)length;
     }
+
+    /// <summary>
+    /// True when stepping from <paramref name="index"/> would reach or pass <paramref name="stop"/>; the distance
+    /// is taken as unsigned, which is exact for any two longs, so the step never overflows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StepPassesStop(long index, long stop, long step) =>
+        step > 0 ? (ulong)(stop - index) <= (ulong)step : (ulong)(index - stop) <= (ulong)-step;
 
     /// <summary>The step of a For loop known only at run time.</summary>
     public static long Step(long step, string site)

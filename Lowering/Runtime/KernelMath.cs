@@ -129,11 +129,16 @@ internal static class KernelMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Abs(int x) => x < 0 ? unchecked(-x) : x;
 
-    /// <summary>log(1 + x), accurate for tiny x (double.LogP1 computes Log(1 + x) and loses them).</summary>
+    /// <summary>
+    /// log(1 + x), accurate for tiny x (double.LogP1 computes Log(1 + x) and loses them): Goldberg's correction
+    /// log(u)·x/(u − 1) with u = 1 + x, the ratio taken first so that it cannot overflow for huge x.
+    /// </summary>
     public static double Log1p(double x)
     {
         var u = 1 + x;
-        return u == 1 ? x : Math.Log(u) * x / (u - 1);
+        if (u == 1)
+            return x;
+        return double.IsPositiveInfinity(u) ? u : Math.Log(u) * (x / (u - 1));
     }
 
     public static float Log1p(float x) => (float)Log1p((double)x);

@@ -92,6 +92,9 @@ public sealed class BadInputTests
         var read = Jit.Kernel((Arr a, Val i) => a[i], new JitOptions { BoundsCheck = false });
         Assert.AreEqual(3.0, read.Invoke<double>(new[] { 1.0, 2.0, 3.0 }, -1L));
         Assert.ThrowsExactly<IndexOutOfRangeException>(() => read.Invoke(new[] { 1.0 }, 5L));
+        // Beyond int: truncated, 2^32 + 1 would read element 1.
+        Assert.ThrowsExactly<IndexOutOfRangeException>(() => read.Invoke(new[] { 1.0, 2.0 }, (1L << 32) + 1));
+        Assert.ThrowsExactly<IndexOutOfRangeException>(() => read.Invoke(new[] { 1.0, 2.0 }, long.MinValue + 1));
     }
 
     [TestMethod]

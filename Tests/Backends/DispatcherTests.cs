@@ -48,6 +48,45 @@ public sealed class DispatcherTests
     }
 
     [TestMethod]
+    public void PinnedParametersStillAcceptSafeCastsToADeclaredSignature()
+    {
+        var twice = Jit.Kernel("float64(float64)", (Val<double> x) => x * 2);
+        Assert.AreEqual(6.0, twice.Invoke(3));
+    }
+
+    [TestMethod]
+    public void ASignatureThatDoesNotFitTheKernelFailsAtDefinition()
+    {
+        Assert.AreEqual(ErrorCodes.SignatureSyntax,
+            Assert.ThrowsExactly<TypingException>(() => Jit.Kernel("float64(float64, float64)", (Val x) => x)).Code);
+        Assert.AreEqual(ErrorCodes.ParameterMismatch,
+            Assert.ThrowsExactly<TypingException>(() => Jit.Kernel("float64(float64)", (Arr a) => a[0])).Code);
+    }
+
+    [TestMethod]
+    public void ArrayResultsCanBeDeclared()
+    {
+        var copy = Jit.Kernel("float64[:](float64[:])", (Arr a) =>
+        {
+            var result = EmptyLike(a);
+            For(a.Length, i => result[i] = a[i]);
+            return result;
+        });
+        CollectionAssert.AreEqual(new[] { 1.0, 2.0 }, (double[])copy.Invoke(new[] { 1.0, 2.0 })!);
+    }
+
+    private delegate double Norm(double[] values);
+
+    [TestMethod]
+    public void CompileToADelegateTypeOfTheUsersOwn()
+    {
+        Norm norm = Sum().Compile<Norm>();
+        Assert.AreEqual(6.0, norm([1.0, 2.0, 3.0]));
+        var e = Assert.ThrowsExactly<KernelArgumentException>(() => Sum().Compile<Func<double[], double[], double>>());
+        Assert.AreEqual(ErrorCodes.ArgumentCount, e.Code);
+    }
+
+    [TestMethod]
     public void ADeclaredResultTypeConvertsTheResult()
     {
         var half = Jit.Kernel("float32(float64)", (Val x) => x / 2);
@@ -90,6 +129,7 @@ public sealed class DispatcherTests
         var bad = Jit.Kernel((Arr a) => a * 2);
         Assert.ThrowsExactly<TypingException>(() => bad.Invoke(new double[1]));
         Assert.ThrowsExactly<TypingException>(() => bad.Invoke(new double[1]));
+        Assert.AreEqual(2, bad.Compilations);
         Assert.AreEqual(0, bad.Signatures.Count);
     }
 

@@ -158,6 +158,74 @@ public sealed class TracingSemanticsTests
     }
 
     [TestMethod]
+    public void Issue_B1_AGuardedReadKeptForLaterIsStillGuarded()
+    {
+        // `v` must keep its value across the store, but a[i] must still be read only when i is in range.
+        var kernel = Jit.Kernel((Arr a, Val i) =>
+        {
+            var v = Where(i < a.Length, a[i], -1.0);
+            a[0] = 0.0;
+            return v;
+        });
+        Assert.AreEqual(-1.0, kernel.Invoke<double>(new[] { 5.0, 6.0 }, 5L));
+        Assert.AreEqual(5.0, kernel.Invoke<double>(new[] { 5.0, 6.0 }, 0L));
+    }
+
+    [TestMethod]
+    public void Issue_B1_AConditionalValueIsNotHoistedOutOfItsCondition()
+    {
+        var kernel = Jit.Kernel((Arr o, Val a, Val b) =>
+        {
+            var q = Where(b == 0, 0, FloorDiv(a, b));
+            For(o.Length, i => o[i] = q + q);
+        });
+        var output = new long[3];
+        kernel.Invoke(output, 5L, 0L);
+        CollectionAssert.AreEqual(new long[3], output);
+        kernel.Invoke(output, 7L, 2L);
+        CollectionAssert.AreEqual(new long[] { 6, 6, 6 }, output);
+    }
+
+    [TestMethod]
+    public void Issue_B6_ALiteralOnlyValueStaysWeakWhenShared()
+    {
+        var kernel = Jit.Kernel((Val x) =>
+        {
+            var sign = Where(x > 0, 1.0, -1.0);
+            return x * sign + sign;
+        });
+        Assert.AreEqual(3f, kernel.Invoke(2f));
+    }
+
+    [TestMethod]
+    public void Issue_B8_AValueCarriedOutOfAnIfBranchIsRejected()
+    {
+        var line = 0;
+        var e = Assert.ThrowsExactly<TypingException>(() => Jit.Kernel((Arr a, Val i) =>
+        {
+            Val t = 0.0;
+            If(i < a.Length, () => { t = a[i]; });
+            line = TestSupport.Here() + 1;
+            a[0] = t;
+        }));
+        Assert.AreEqual(ErrorCodes.OutOfScope, e.Code);
+        Assert.AreEqual(line, e.Line);
+    }
+
+    [TestMethod]
+    public void Issue_B9_AnExpressionTooDeepToCompileIsAnErrorNotACrash()
+    {
+        var e = Assert.ThrowsExactly<TypingException>(() => Jit.Kernel((Val x) =>
+        {
+            var sum = x;
+            for (var k = 0; k < 200_000; k++)
+                sum = sum + x;
+            return sum;
+        }));
+        Assert.AreEqual(ErrorCodes.ExpressionTooDeep, e.Code);
+    }
+
+    [TestMethod]
     public void VariablesAndTemporariesAreNamedAfterTheUsersCode()
     {
         var kernel = Jit.Kernel((Arr a) =>

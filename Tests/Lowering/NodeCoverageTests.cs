@@ -81,14 +81,13 @@ public sealed class NodeCoverageTests
         }
     }
 
-    private static void Collect(Expr root, HashSet<Type> seen)
+    private static void Collect(Expr e, HashSet<Type> seen)
     {
-        foreach (var e in TreeWalk.Descendants(root))
-        {
-            seen.Add(e.GetType());
-            if (e is KernelCall { Target: { } target })
-                Collect(target.Body, seen);
-        }
+        seen.Add(e.GetType());
+        if (e is KernelCall { Target: { } target })
+            Collect(target.Body, seen);
+        foreach (var child in TreeWalk.Children(e))
+            Collect(child, seen);
     }
 
     private static IEnumerable<Expr> StatementExpressions(Stmt s) => s switch

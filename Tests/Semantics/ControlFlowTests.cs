@@ -51,6 +51,37 @@ public sealed class ControlFlowTests
     }
 
     [TestMethod]
+    public void Issue_B2_ANegativeLiteralStopBelowIntRunsNoIterations()
+    {
+        var kernel = Jit.Kernel(() =>
+        {
+            var n = Var(0);
+            For(0, -4_000_000_000L, _ => n.Value += 1);
+            return n;
+        });
+        Assert.AreEqual(0L, kernel.Invoke<long>());
+    }
+
+    [TestMethod]
+    public void Issue_B10_ARangeNearTheEndOfLongStopsAsPythonsDoes()
+    {
+        var kernel = Jit.Kernel((Val start, Val step) =>
+        {
+            var n = Var(0);
+            For(start, long.MaxValue, step, _ => n.Value += 1);
+            return n;
+        });
+        Assert.AreEqual(2L, kernel.Invoke<long>(long.MaxValue - 3, 2L));
+        var literal = Jit.Kernel(() =>
+        {
+            var n = Var(0);
+            For(long.MinValue + 3, long.MinValue, -2, _ => n.Value += 1);
+            return n;
+        });
+        Assert.AreEqual(2L, literal.Invoke<long>());
+    }
+
+    [TestMethod]
     public void WhileWithBreakAndContinue()
     {
         // Sum of the odd numbers below 50 that are not multiples of 7, stopping at the first above 40.

@@ -56,6 +56,30 @@ public sealed class MathFunctionTests
     }
 
     [TestMethod]
+    public void Issue_B5_Log1pAtTheEdges()
+    {
+        var log1p = Jit.Kernel((Val v) => Ops.Log1p(v));
+        Assert.AreEqual(Math.Log(1e306), log1p.Invoke<double>(1e306), 1e-12 * Math.Log(1e306));
+        Assert.AreEqual(double.PositiveInfinity, log1p.Invoke<double>(double.PositiveInfinity));
+        Assert.AreEqual(double.NegativeInfinity, log1p.Invoke<double>(-1.0));
+        Assert.IsTrue(double.IsNaN(log1p.Invoke<double>(-2.0)));
+    }
+
+    /// <summary>Special values as NumPy documents them (and C99 Annex F, which NumPy follows).</summary>
+    [TestMethod]
+    public void SpecialValuesAsNumPyDocumentsThem()
+    {
+        Assert.IsTrue(double.IsNaN(Jit.Kernel((Val x) => Ops.Sqrt(x)).Invoke<double>(-1.0)));
+        Assert.AreEqual(double.NegativeInfinity, Jit.Kernel((Val x) => Ops.Log(x)).Invoke<double>(0.0));
+        Assert.AreEqual(double.PositiveInfinity, Jit.Kernel((Val x) => Ops.Exp(x)).Invoke<double>(710.0));
+        Assert.AreEqual(0.0, Jit.Kernel((Val x) => Ops.Exp(x)).Invoke<double>(double.NegativeInfinity));
+        Assert.AreEqual(Math.PI, Jit.Kernel((Val y, Val x) => Ops.Atan2(y, x)).Invoke<double>(0.0, -0.0));
+        Assert.AreEqual(double.PositiveInfinity, Jit.Kernel((Val x, Val y) => Ops.Hypot(x, y)).Invoke<double>(double.PositiveInfinity, double.NaN));
+        Assert.AreEqual(-0.0, Jit.Kernel((Val x) => Ops.Ceil(x)).Invoke<double>(-0.5));
+        Assert.AreEqual(1.0, Jit.Kernel((Val x, Val y) => Ops.Pow(x, y)).Invoke<double>(1.0, double.NaN));
+    }
+
+    [TestMethod]
     public void IntegerArgumentsComputeInFloat64() =>
         Assert.AreEqual(Math.Sqrt(2), Jit.Kernel((Val x) => Ops.Sqrt(x)).Invoke<double>(2));
 

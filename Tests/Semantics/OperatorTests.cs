@@ -89,6 +89,15 @@ public sealed class OperatorTests
     }
 
     [TestMethod]
+    public void Issue_B3_BoolsAreOrderedFalseBeforeTrue()
+    {
+        var less = Jit.Kernel((Val a, Val b) => a < b);
+        Assert.IsTrue(less.Invoke<bool>(false, true));
+        Assert.IsFalse(less.Invoke<bool>(true, false));
+        Assert.IsTrue(Jit.Kernel((Val a, Val b) => a >= b).Invoke<bool>(true, true));
+    }
+
+    [TestMethod]
     public void LogicalOperatorsOnBools()
     {
         var logic = Jit.Kernel((Val a, Val b) => (a & !b) | (!a & b));
