@@ -25,6 +25,8 @@ internal sealed class LinqLowering
     private readonly Linq.ParameterExpression[] parameters;
     private readonly Dictionary<Local, Linq.ParameterExpression> locals = [];
     private readonly HashSet<Local> narrowIndices = [];
+    // Indices of ranges that count up from a literal >= 0: never negative, so their checks need no wrapping.
+    private readonly HashSet<Local> nonNegativeIndices = [];
     private readonly Linq.LabelTarget returnLabel;
     private readonly Stack<(Linq.LabelTarget Break, Linq.LabelTarget Continue)> loops = new();
     private Linq.ParameterExpression? random;
@@ -123,6 +125,8 @@ internal sealed class LinqLowering
         locals[f.Index] = index;
         if (narrow is not null)
             narrowIndices.Add(f.Index);
+        if (f.Start is Const { Value: >= 0L } && f.Step is Const { Value: > 0L })
+            nonNegativeIndices.Add(f.Index);
         var variables = new List<Linq.ParameterExpression> { index };
         var statements = new List<L> { L.Assign(index, narrow is null ? LowerExpr(f.Start) : L.Constant((int)(long)((Const)f.Start).Value)) };
         L stop, step;
@@ -249,13 +253,17 @@ internal sealed class LinqLowering
         var rank = arrayNode.T.Rank;
         var offsets = Enumerable.Select<Expr, L>(indices, (index, axis) =>
         {
-            var value = index is LocalRef { Local: var local } && narrowIndices.Contains(local) ? locals[local] : LowerExpr(index);
+            var local = (index as LocalRef)?.Local;
+            var value = local is not null && narrowIndices.Contains(local) ? locals[local] : LowerExpr(index);
             if (!boundsChecked)
                 return value.Type == typeof(int) ? value : L.Convert(value, typeof(int));
             var length = Length(array, rank, axis);
-            return boundsCheck
-                ? L.Call(Method(typeof(Checks), nameof(Checks.Index), value.Type, typeof(int), typeof(string)), value, length, L.Constant($"axis {axis} of `{TreePrinter.Inline(arrayNode)}` at {loc}"))
-                : L.Call(Method(typeof(Checks), nameof(Checks.Wrap), value.Type, typeof(int)), value, length);
+            var nonNegative = local is not null && nonNegativeIndices.Contains(local);
+            if (!boundsCheck)
+                return nonNegative ? L.Convert(value, typeof(int)) : L.Call(Method(typeof(Checks), nameof(Checks.Wrap), value.Type, typeof(int)), value, length);
+            var check = nonNegative ? nameof(Checks.InRange) : nameof(Checks.Index);
+            return L.Call(Method(typeof(Checks), check, value.Type, typeof(int), typeof(string)), value, length,
+                L.Constant($"axis {axis} of `{TreePrinter.Inline(arrayNode)}` at {loc}"));
         });
         return L.ArrayAccess(array, offsets);
     }
@@ -263,18 +271,10 @@ internal sealed class LinqLowering
     private static L Length(L array, int rank, int axis) =>
         rank == 1 ? L.ArrayLength(array) : L.Call(array, Method(typeof(Array), nameof(Array.GetLength)), L.Constant(axis));
 
-    private L LowerAlloc(Alloc a)
-    {
-        var element = a.Element.ClrType();
-        var dimensions = a.Shape.Select(d => (L)L.Call(Method(typeof(Checks), nameof(Checks.Dimension)), LowerExpr(d), Site(a.Loc))).ToArray();
-        if (dimensions.Length == 1 && !a.Zeroed)
-        {
-            // Empty need not clear memory, as np.empty does not.
-            var uninitialized = typeof(GC).GetMethod(nameof(GC.AllocateUninitializedArray))!.MakeGenericMethod(element);
-            return L.Call(uninitialized, dimensions[0], L.Constant(false));
-        }
-        return L.NewArrayBounds(element, dimensions);
-    }
+    // Empty and Zeros both allocate zeroed memory: GC.AllocateUninitializedArray measured slower here for large
+    // arrays (fresh pages to fault in, where a zeroed allocation reuses memory the GC kept).
+    private L LowerAlloc(Alloc a) =>
+        L.NewArrayBounds(a.Element.ClrType(), a.Shape.Select(d => (L)L.Call(Method(typeof(Checks), nameof(Checks.Dimension)), LowerExpr(d), Site(a.Loc))));
 
     private L LowerUnary(Unary u)
     {

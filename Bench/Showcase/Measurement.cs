@@ -6,7 +6,10 @@ namespace JitDsl.Bench.Showcase;
 /// <summary>What one variant of a workload measured: first call (definition + compile + run), steady-state runs, allocation.</summary>
 public sealed record VariantResult(string Name, double FirstCallMs, double MedianMs, IReadOnlyList<double> RunsMs, long AllocatedBytes, double Checksum);
 
-/// <summary>Times a variant: the first definition-and-call once, then repeated calls until enough time has passed.</summary>
+/// <summary>
+/// Times a variant: the first definition-and-call once, then repeated calls (each from a collected heap)
+/// until enough time has passed.
+/// </summary>
 public static class Measurement
 {
     public static VariantResult Run(Variant variant, TimeSpan budget, int minRuns, int maxRuns)
@@ -24,6 +27,9 @@ public static class Measurement
         var spent = Stopwatch.StartNew();
         while (runs.Count < minRuns || (runs.Count < maxRuns && spent.Elapsed < budget))
         {
+            // Every variant's call starts from a collected heap: otherwise whether the GC happens to have
+            // reclaimed the last call's 80 MB decides whether this one page-faults fresh memory in.
+            GC.Collect();
             clock.Restart();
             call();
             runs.Add(clock.Elapsed.TotalMilliseconds);

@@ -15,10 +15,34 @@ internal static class Checks
         return (int)wrapped;
     }
 
-    /// <summary>The same for an int index: one unsigned compare on the way that stays in range.</summary>
+    /// <summary>The same for an int index: one unsigned compare inline; negative and bad indices go out of line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Index(int index, int length, string site) =>
-        (uint)index < (uint)length ? index : Index((long)index, length, site);
+        (uint)index < (uint)length ? index : OutOfLine(index, length, site);
+
+    // Kept out of the loop that calls Index: inlined, it made the JIT spill registers and scatter the hot path.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int OutOfLine(int index, int length, string site) => Index((long)index, length, site);
+
+    /// <summary>
+    /// The check for an index known not to be negative (a loop index counting up from 0): no wrapping, and a
+    /// throw that never returns, so the JIT keeps nothing live across it and drops its own array check.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int InRange(int index, int length, string site)
+    {
+        if ((uint)index >= (uint)length)
+            Throw.IndexOutOfRange(index, length, site);
+        return index;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int InRange(long index, int length, string site)
+    {
+        if ((ulong)index >= (ulong)length)
+            Throw.IndexOutOfRange(index, length, site);
+        return (int)index;
+    }
 
     /// <summary>
     /// A Python index without JitDsl's range check (BoundsCheck off). An index beyond int becomes -1, so that

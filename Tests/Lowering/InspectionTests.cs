@@ -43,7 +43,7 @@ public sealed class InspectionTests
     {
         var shift = Jit.Kernel((Arr a, Arr b) => { For(1, a.Length, i => b[i] = a[i - 1]); });
         var lowered = shift.Inspect(new double[2], new double[2])["lower"].Output;
-        StringAssert.Contains(lowered, "b[Checks.Index(i, b.Length, \"axis 0 of `b` at InspectionTests.cs:");
+        StringAssert.Contains(lowered, "b[Checks.InRange(i, b.Length, \"axis 0 of `b` at InspectionTests.cs:"); // i counts up from 1: never negative
         StringAssert.Contains(lowered, "a[Checks.Index((long)i - 1L, a.Length,");
     }
 
