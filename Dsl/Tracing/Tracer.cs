@@ -136,10 +136,9 @@ internal sealed class Tracer
     public Val Call(KernelTree callee, Val[] args, SourceLoc loc)
     {
         var call = new KernelCall(callee, args.Select(Use).ToArray()) { Loc = loc };
-        var result = BindTemporary(call, $"{callee.Name}_result", loc);
-        // The callee may write to any array it is given.
-        mutations.Add(new Mutation(State.ArrayElements, nextSeq - 1, [.. loops]));
-        return new Val(this, result);
+        // The callee may write to any array it is given: the statement that binds its result is a write.
+        mutations.Add(new Mutation(State.ArrayElements, nextSeq, [.. loops]));
+        return new Val(this, BindTemporary(call, $"{callee.Name}_result", loc));
     }
 
     // ---- Statements
