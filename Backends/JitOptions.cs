@@ -1,15 +1,33 @@
 namespace JitDsl;
 
+/// <summary>Which compiler turns a kernel into machine code.</summary>
+public enum Backend
+{
+    /// <summary>LLVM when libLLVM is installed, the .NET JIT otherwise (said once, on stderr). The
+    /// <c>JITDSL_BACKEND</c> environment variable (<c>clr</c> or <c>llvm</c>) decides instead when set.</summary>
+    Auto,
+    /// <summary>The .NET JIT, through System.Linq.Expressions: no native dependency.</summary>
+    Clr,
+    /// <summary>LLVM at O3 for this CPU, vectorised, through the system's libLLVM; an error if there is none.</summary>
+    Llvm,
+}
+
 /// <summary>How a kernel is compiled. Immutable: derive variants with <c>with</c>.</summary>
 public sealed record JitOptions
 {
-    /// <summary>The defaults: bounds checks on.</summary>
+    /// <summary>The defaults: the automatic backend, bounds checks on, exact floating point.</summary>
     public static JitOptions Default { get; } = new();
+
+    /// <summary>Which compiler to use (default <see cref="Backend.Auto"/>).</summary>
+    public Backend Backend { get; init; } = Backend.Auto;
 
     /// <summary>
     /// Check every index that is not proven in range and raise <see cref="IndexOutOfRangeException"/> with the
-    /// user's line (default true). Off, negative indices still count from the end and .NET's own array check
-    /// still stops a wild index, with a plainer message: Numba's <c>boundscheck=False</c>, minus the danger.
+    /// user's line (default true). Off, negative indices still count from the end; on the Clr backend .NET's
+    /// own array check still stops a wild index, while LLVM's native code, like C, does not check at all.
     /// </summary>
     public bool BoundsCheck { get; init; } = true;
+
+    /// <summary>LLVM's fast-math flags (<c>FastMath = true</c> for all); ignored by the Clr backend.</summary>
+    public FastMath FastMath { get; init; }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Linq.Expressions;
 using JitDsl.Backends.Clr;
+using JitDsl.Backends.Llvm;
 using JitDsl.Dsl.Tree;
 using JitDsl.Dsl.Typing;
 using JitDsl.Lowering;
@@ -19,9 +21,20 @@ internal static class Pipeline
         var typed = Stage(kernel, stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
         var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(typed), TreePrinter.Print);
         var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck), CSharpPrinter.Print);
-        var compiled = Stage(kernel, stages, "compile", () => ClrBackend.Compile(lowered),
-            c => $"Clr backend: {c.Typed.GetType().Name.Split('`')[0]}<{string.Join(", ", c.Typed.GetType().GetGenericArguments().Select(CSharpPrinter.TypeName))}> compiled by the .NET JIT\n");
+        var compiled = BackendSelection.Resolve(options.Backend) == Backend.Llvm
+            ? CompileWithLlvm(kernel, stages, lowered, options)
+            : Stage(kernel, stages, "compile", () => ClrBackend.Compile(lowered),
+                c => $"Clr backend: {c.Typed.GetType().Name.Split('`')[0]}<{string.Join(", ", c.Typed.GetType().GetGenericArguments().Select(CSharpPrinter.TypeName))}> compiled by the .NET JIT\n");
         return new Specialization(signature, typed.ReturnType, compiled, stages);
+    }
+
+    private static CompiledKernel CompileWithLlvm(KernelTree kernel, List<StageReport> stages, LambdaExpression lowered, JitOptions options)
+    {
+        var module = Stage(kernel, stages, "llvm ir", () => LlvmBackend.Generate(lowered, options), m => m.Ir);
+        var code = Stage(kernel, stages, "optimize and emit", () => LlvmCompiler.ObjectCode(module.Ir, module.Symbol),
+            _ => "; optimised IR\n" + LlvmCompiler.OptimizedIr(module.Ir, module.Symbol) + "\n; assembly\n" + LlvmCompiler.Assembly(module.Ir, module.Symbol));
+        return Stage(kernel, stages, "link", () => LlvmBackend.Link(module, code, lowered),
+            _ => $"{module.Symbol}: {code.Length} bytes of object code linked by ORC LLJIT ({Llvm.Interop.LlvmLibrary.Loaded!.Path})\n");
     }
 
     /// <summary>Runs a stage, timing it; anything but a user error escaping a stage is a compiler bug.</summary>

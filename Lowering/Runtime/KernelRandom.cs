@@ -5,21 +5,30 @@ namespace JitDsl.Lowering.Runtime;
 /// <summary>
 /// The generator behind <c>Uniform()</c>: xoshiro256** with one state per thread, seeded by SplitMix64,
 /// like Numba's per-thread generator. <c>Seed(n)</c> makes a thread's sequence reproducible; unseeded
-/// threads start from distinct seeds.
+/// threads start from distinct seeds. The state lives in pinned memory, so that kernels compiled to native
+/// code (which implement the same steps) advance the same sequence.
 /// </summary>
-internal sealed class KernelRandom
+internal sealed unsafe class KernelRandom
 {
     [ThreadStatic]
     private static KernelRandom? current;
     private static long unseededThreads;
 
-    private ulong s0, s1, s2, s3;
+    // Pinned for the thread's lifetime: State points into it.
+    private readonly ulong[] storage = GC.AllocateArray<ulong>(4, pinned: true);
 
-    private KernelRandom(ulong seed) => Seed(seed);
+    private KernelRandom(ulong seed)
+    {
+        State = (ulong*)Unsafe.AsPointer(ref storage[0]);
+        Seed(seed);
+    }
 
     /// <summary>The calling thread's generator; kernels fetch it once per call.</summary>
     public static KernelRandom ForThisThread =>
         current ??= new KernelRandom((ulong)Environment.TickCount64 ^ (ulong)Interlocked.Increment(ref unseededThreads) * 0x9E3779B97F4A7C15UL);
+
+    /// <summary>The four words of xoshiro256**'s state.</summary>
+    public ulong* State { get; }
 
     public void Seed(long seed) => Seed((ulong)seed);
 
@@ -30,23 +39,22 @@ internal sealed class KernelRandom
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong Next()
     {
-        var result = ulong.RotateLeft(s1 * 5, 7) * 9;
-        var t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = ulong.RotateLeft(s3, 45);
+        var s = State;
+        var result = ulong.RotateLeft(s[1] * 5, 7) * 9;
+        var t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = ulong.RotateLeft(s[3], 45);
         return result;
     }
 
     private void Seed(ulong seed)
     {
-        s0 = SplitMix(ref seed);
-        s1 = SplitMix(ref seed);
-        s2 = SplitMix(ref seed);
-        s3 = SplitMix(ref seed);
+        for (var k = 0; k < 4; k++)
+            State[k] = SplitMix(ref seed);
     }
 
     private static ulong SplitMix(ref ulong state)

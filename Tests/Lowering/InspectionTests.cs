@@ -8,10 +8,18 @@ namespace JitDsl.Tests.Lowering;
 public sealed class InspectionTests
 {
     [TestMethod]
-    public void EveryStageIsReportedWithItsTime()
+    [DataRow(Backend.Clr, new[] { "trace", "type", "bounds checks", "lower", "compile" })]
+    [DataRow(Backend.Llvm, new[] { "trace", "type", "bounds checks", "lower", "llvm ir", "optimize and emit", "link" })]
+    public void EveryStageIsReportedWithItsTime(Backend backend, string[] stages)
     {
-        var inspection = ChapterKernels.SumSquares().Inspect(new double[4]);
-        CollectionAssert.AreEqual(new[] { "trace", "type", "bounds checks", "lower", "compile" }, inspection.Stages.Select(s => s.Name).ToArray());
+        var sumSquares = Jit.Kernel((Arr a) =>
+        {
+            var total = Var(0.0);
+            For(a.Length, i => total.Value += a[i] * a[i]);
+            return total;
+        }, new JitOptions { Backend = backend });
+        var inspection = sumSquares.Inspect(new double[4]);
+        CollectionAssert.AreEqual(stages, inspection.Stages.Select(s => s.Name).ToArray());
         Assert.AreEqual("float64(float64[:])", inspection.Signature);
         Assert.IsTrue(inspection.Stages.All(s => s.Elapsed > TimeSpan.Zero && s.Output.Length > 0));
         StringAssert.Contains(inspection.ToString(), "=== lower");

@@ -1,0 +1,75 @@
+using System.Text;
+
+namespace JitDsl.Backends.Llvm.IrGen;
+
+/// <summary>
+/// The functions a module calls: LLVM intrinsics, libm functions (pure, so that loops can vectorise them),
+/// and for each libm function with a libmvec counterpart the vector variants and the call-site attribute
+/// that names them. Attribute syntax follows the LLVM version (<c>memory(none)</c> from 16, <c>readnone</c> before).
+/// </summary>
+internal sealed class IrDeclarations(int llvmVersion, string cpu, string features, bool vectorMath)
+{
+    private readonly SortedSet<string> declarations =
+    [
+        "declare i64 @llvm.fshl.i64(i64, i64, i64)",
+        "declare double @llvm.copysign.f64(double, double)",
+        "declare float @llvm.copysign.f32(float, float)",
+        "declare double @llvm.floor.f64(double)",
+        "declare i1 @llvm.expect.i1(i1, i1)",
+    ];
+
+    private readonly Dictionary<string, (int Group, string Type, int Arity)> vectorAttributeGroups = [];
+
+    public const int KernelAttributes = 0;
+    private const int PureAttributes = 1;
+
+    /// <summary>Declares an intrinsic, e.g. <c>double @llvm.sqrt.f64(double)</c>.</summary>
+    public void Intrinsic(string signature) => declarations.Add($"declare {signature}");
+
+    /// <summary>
+    /// The call instruction for a libm function (<c>sin</c>, <c>powf</c> …) on float or double arguments,
+    /// with its vector variants attached where libmvec has them.
+    /// </summary>
+    public string LibmCall(string function, string type, string fastMath, IReadOnlyList<IrValue> args)
+    {
+        var parameters = string.Join(", ", args.Select(a => a.Type));
+        declarations.Add($"declare {type} @{function}({parameters}) #{PureAttributes}");
+        var call = $"call {fastMath}{type} @{function}({string.Join(", ", args.Select(a => a.ToString()))})";
+        var scalar = type == "float" ? function[..^1] : function;
+        if (!vectorMath || !VectorMath.Functions.TryGetValue(scalar, out var arity))
+            return call;
+        if (!vectorAttributeGroups.TryGetValue(function, out var known))
+        {
+            known = (2 + vectorAttributeGroups.Count, type, arity);
+            vectorAttributeGroups[function] = known;
+            foreach (var (isa, lanes) in Variants(type))
+            {
+                var vector = $"<{lanes} x {type}>";
+                declarations.Add($"declare {vector} @{VectorName(isa, lanes, arity, function)}({string.Join(", ", Enumerable.Repeat(vector, arity))})");
+            }
+        }
+        return $"{call} #{known.Group}";
+    }
+
+    public void WriteTo(StringBuilder text)
+    {
+        foreach (var line in declarations)
+            text.Append(line).Append('\n');
+        text.Append('\n');
+        var pure = llvmVersion >= 16 ? "memory(none)" : "readnone";
+        text.Append($"attributes #{KernelAttributes} = {{ nounwind \"target-cpu\"=\"{cpu}\" \"target-features\"=\"{features}\" }}\n");
+        text.Append($"attributes #{PureAttributes} = {{ nounwind willreturn {pure} }}\n");
+        foreach (var (function, (group, type, arity)) in vectorAttributeGroups)
+        {
+            var variants = string.Join(",", Variants(type).Select(v =>
+                $"_ZGV_LLVM_N{v.Lanes}{new string('v', arity)}_{function}({VectorName(v.Isa, v.Lanes, arity, function)})"));
+            text.Append($"attributes #{group} = {{ \"vector-function-abi-variant\"=\"{variants}\" }}\n");
+        }
+    }
+
+    private IEnumerable<(char Isa, int Lanes)> Variants(string type) =>
+        VectorMath.Variants(features).Select(v => (v.Isa, type == "float" ? v.DoubleLanes * 2 : v.DoubleLanes));
+
+    private static string VectorName(char isa, int lanes, int arity, string function) =>
+        $"_ZGV{isa}N{lanes}{new string('v', arity)}_{function}";
+}

@@ -1,0 +1,60 @@
+using System.Numerics;
+
+namespace JitDsl.Backends.Llvm.IrGen;
+
+/// <summary>
+/// How .NET types of the lowered tree look in IR: bool is <c>i1</c> in registers and a byte in memory,
+/// Complex is <c>{ double, double }</c>, an array is <c>{ ptr, i64, ... }</c> (its data and its dimensions:
+/// the pinned managed array, passed as pointer plus shape, never copied).
+/// </summary>
+internal static class IrType
+{
+    public const string Complex = "{ double, double }";
+
+    public static string Of(Type type)
+    {
+        if (type.IsArray)
+            return ArrayOf(type.GetArrayRank());
+        return type == typeof(bool) ? "i1"
+            : type == typeof(int) ? "i32"
+            : type == typeof(long) ? "i64"
+            : type == typeof(float) ? "float"
+            : type == typeof(double) ? "double"
+            : type == typeof(System.Numerics.Complex) ? Complex
+            : type == typeof(void) ? "void"
+            // The generator's state: a pointer to its four words (see NativeContext.Random).
+            : type == typeof(Lowering.Runtime.KernelRandom) ? "ptr"
+            : throw new JitInternalException($"the LLVM backend has no IR type for {type.Name}");
+    }
+
+    public static string ArrayOf(int rank) => "{ ptr" + string.Concat(Enumerable.Repeat(", i64", rank)) + " }";
+
+    /// <summary>The type an element is stored as in memory (bool as i8).</summary>
+    public static string InMemory(Type type) => type == typeof(bool) ? "i8" : Of(type);
+
+    public static bool IsFloat(string type) => type is "double" or "float";
+
+    public static bool IsInteger(string type) => type is "i1" or "i8" or "i32" or "i64";
+
+    public static int Bits(string type) => type switch
+    {
+        "i1" => 1,
+        "i8" => 8,
+        "i32" => 32,
+        "i64" => 64,
+        _ => throw new JitInternalException($"{type} is not an integer type"),
+    };
+
+    /// <summary>The code the allocation callback receives for an element type (a <see cref="DType"/>).</summary>
+    public static int DTypeCode(Type element) => (int)(DTypes.FromClr(element)
+        ?? throw new JitInternalException($"no dtype for {element.Name}"));
+
+    /// <summary>How many 8-byte argument slots a parameter of this type takes: arrays pass data and dimensions.</summary>
+    public static int Slots(Type type) => type.IsArray ? 1 + type.GetArrayRank() : type == typeof(System.Numerics.Complex) ? 2 : 1;
+}
+
+/// <summary>An SSA value (or literal) and its IR type.</summary>
+internal readonly record struct IrValue(string Ref, string Type)
+{
+    public override string ToString() => $"{Type} {Ref}";
+}

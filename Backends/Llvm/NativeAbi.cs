@@ -1,0 +1,61 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace JitDsl.Backends.Llvm;
+
+/// <summary>
+/// How managed code and compiled kernels talk. Every kernel has one entry point,
+/// <c>i32 entry(Context* ctx, i64* argv, void* ret)</c>: arguments in 8-byte slots (an array as its data
+/// pointer and one slot per dimension), the result written through <c>ret</c>. A non-zero return means
+/// an error the kernel recorded in the context; the managed side then throws the same exception the Clr
+/// backend would. Nothing ever unwinds through native frames.
+/// </summary>
+internal static class NativeAbi
+{
+    public const int ErrorOffset = 0;
+    public const int Value1Offset = 8;
+    public const int Value2Offset = 16;
+    public const int SiteOffset = 24;
+    public const int RandomOffset = 32;
+    public const int AllocateOffset = 40;
+    public const int ComplexMathOffset = 48;
+
+    /// <summary>The largest result (a Complex) fits in this many bytes.</summary>
+    public const int ResultBytes = 16;
+}
+
+/// <summary>What went wrong in a compiled kernel; recorded in <see cref="NativeContext.Error"/>.</summary>
+internal enum NativeError
+{
+    None = 0,
+    /// <summary>Value1 the index, Value2 the length.</summary>
+    IndexOutOfRange = 1,
+    /// <summary>Value1 0 for a division, 1 for a modulo.</summary>
+    DivisionByZero = 2,
+    NegativePower = 3,
+    ZeroStep = 4,
+    /// <summary>Value1 the requested length.</summary>
+    BadDimension = 5,
+    /// <summary>The allocation callback failed; the managed exception is kept by the call.</summary>
+    AllocationFailed = 6,
+}
+
+/// <summary>The complex functions compiled code hands back to System.Numerics.Complex (not worth native code).</summary>
+internal enum ComplexFunction
+{
+    Sqrt, Exp, Log, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Pow,
+}
+
+/// <summary>The per-call context, laid out as <see cref="NativeAbi"/>'s offsets say.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct NativeContext
+{
+    public long Error;
+    public long Value1;
+    public long Value2;
+    public long Site;
+    public ulong* Random;
+    public delegate* unmanaged<NativeContext*, int, int, long*, void*> Allocate;
+    public delegate* unmanaged<int, Complex*, Complex*, Complex*, void> ComplexMath;
+    public IntPtr Call;
+}

@@ -1,0 +1,120 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using JitDsl.Lowering.Runtime;
+
+namespace JitDsl.Backends.Llvm;
+
+/// <summary>
+/// A kernel compiled to native code, called from .NET: packs the arguments into slots (arrays pinned,
+/// passed as pointer plus shape, never copied), calls the entry point, reads the result, and turns an
+/// error the kernel recorded into the exception the Clr backend throws for it.
+/// </summary>
+internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type result, IReadOnlyList<string> sites)
+{
+    private readonly delegate* unmanaged<NativeContext*, long*, void*, int> entry = (delegate* unmanaged<NativeContext*, long*, void*, int>)entry;
+    private readonly int slotCount = parameters.Sum(Llvm.IrGen.IrType.Slots);
+
+    public object? Invoke(object?[] args)
+    {
+        using var call = new NativeCall();
+        var self = GCHandle.Alloc(call);
+        try
+        {
+            var slots = stackalloc long[Math.Max(1, slotCount)];
+            var slot = 0;
+            for (var k = 0; k < parameters.Length; k++)
+                slot += Pack(args[k]!, slots + slot, call);
+            var context = new NativeContext
+            {
+                Random = KernelRandom.ForThisThread.State,
+                Allocate = &NativeCallbacks.Allocate,
+                ComplexMath = &NativeCallbacks.ComplexMath,
+                Call = GCHandle.ToIntPtr(self),
+            };
+            var resultBytes = stackalloc byte[NativeAbi.ResultBytes];
+            if (entry(&context, slots, resultBytes) != 0)
+                Fail(context, call);
+            return Read(resultBytes, call);
+        }
+        finally
+        {
+            self.Free();
+        }
+    }
+
+    private static int Pack(object arg, long* slot, NativeCall call)
+    {
+        switch (arg)
+        {
+            case Array array:
+                slot[0] = call.Pin(array);
+                for (var k = 0; k < array.Rank; k++)
+                    slot[1 + k] = array.GetLength(k);
+                return 1 + array.Rank;
+            case Complex z:
+                *(Complex*)slot = z;
+                return 2;
+            case double d:
+                *(double*)slot = d;
+                return 1;
+            case float f:
+                *(float*)slot = f;
+                return 1;
+            case long l:
+                *slot = l;
+                return 1;
+            case int i:
+                *(int*)slot = i;
+                return 1;
+            case bool b:
+                *(byte*)slot = b ? (byte)1 : (byte)0;
+                return 1;
+            default:
+                throw new JitInternalException($"no native slot for {arg.GetType().Name}");
+        }
+    }
+
+    private object? Read(byte* bytes, NativeCall call)
+    {
+        if (result == typeof(void))
+            return null;
+        if (result.IsArray)
+            return call.ArrayAt(*(IntPtr*)bytes);
+        return result == typeof(double) ? *(double*)bytes
+            : result == typeof(float) ? *(float*)bytes
+            : result == typeof(long) ? *(long*)bytes
+            : result == typeof(int) ? *(int*)bytes
+            : result == typeof(bool) ? *bytes != 0
+            : result == typeof(Complex) ? *(Complex*)bytes
+            : throw new JitInternalException($"no native result of type {result.Name}");
+    }
+
+    /// <summary>Throws what the Clr backend throws for the error the kernel recorded.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fail(NativeContext context, NativeCall call)
+    {
+        var site = context.Site >= 0 && context.Site < sites.Count ? sites[(int)context.Site] : "an unknown site";
+        switch ((NativeError)context.Error)
+        {
+            case NativeError.IndexOutOfRange:
+                Throw.IndexOutOfRange(context.Value1, context.Value2, site);
+                break;
+            case NativeError.DivisionByZero:
+                Throw.DivisionByZero(context.Value1 == 0 ? "integer division" : "integer modulo", site);
+                break;
+            case NativeError.NegativePower:
+                Throw.NegativePower(site);
+                break;
+            case NativeError.ZeroStep:
+                Throw.ZeroStep(site);
+                break;
+            case NativeError.BadDimension:
+                Throw.BadDimension(context.Value1, site);
+                break;
+            case NativeError.AllocationFailed when call.Failure is not null:
+                call.Failure.Throw();
+                break;
+        }
+        throw new JitInternalException($"a compiled kernel reported error {context.Error}, which JitDsl does not know");
+    }
+}
