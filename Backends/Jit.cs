@@ -55,6 +55,21 @@ public static class Jit
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) where TDelegate : Delegate =>
         JitDsl.Kernel.Trace(body, options, name, [], file, line).Compile<TDelegate>();
 
+    /// <summary>Whether a backend can compile here (<see cref="Backend.Llvm"/> needs libLLVM 15 or newer).</summary>
+    public static bool IsAvailable(Backend backend) =>
+        backend != Backend.Llvm || Backends.Llvm.Interop.LlvmLibrary.Loaded is not null;
+
+    /// <summary>
+    /// What a backend compiles with, in one line: for LLVM the library and version in use and the CPU and
+    /// vector features code is made for, or why it is not available.
+    /// </summary>
+    public static string Describe(Backend backend) => backend switch
+    {
+        Backend.Clr => $".NET {Environment.Version} JIT through System.Linq.Expressions",
+        Backend.Llvm => Backends.Llvm.LlvmTarget.Describe(),
+        _ => $"automatic: {Describe(IsAvailable(Backend.Llvm) ? Backend.Llvm : Backend.Clr)}",
+    };
+
     /// <summary>
     /// A scalar kernel from a C# expression lambda, such as <c>(double x, double y) =&gt; x + y &gt; 1 ? 1 : x + y</c>,
     /// with C#'s meaning of its operators. Usable from the host and from other kernels.

@@ -24,6 +24,16 @@ internal sealed class LlvmTarget
 
     public static LlvmTarget Host => HostTarget.Value;
 
+    /// <summary>The library, version, CPU and the vector features that matter, or why LLVM is unavailable.</summary>
+    public static string Describe()
+    {
+        if (LlvmLibrary.Loaded is not { } llvm)
+            return $"unavailable: {LlvmLibrary.Problem}";
+        var host = Host;
+        var vectors = string.Join(" ", host.Features.Split(',').Where(f => f is "+avx2" or "+avx512f" or "+fma" or "+neon").Select(f => f[1..]));
+        return $"LLVM {llvm.Version} ({llvm.Path}), CPU {host.Cpu}, {vectors}";
+    }
+
     public string Triple { get; }
 
     public string Cpu { get; }

@@ -5,44 +5,45 @@ namespace JitDsl.Bench.Workloads;
 
 /// <summary>
 /// The chapter's kernels written with JitDsl, as a user would, named as the chapter names them. Each method
-/// defines (traces) a fresh kernel, so that the first call of what it returns measures compilation.
+/// defines (traces) a fresh kernel, so that the first call of what it returns measures compilation; the
+/// options choose the backend (and fast-math) that compiles it.
 /// </summary>
 public static class ChapterKernels
 {
     /// <summary>Σ a[i]², compiled lazily at the first call (like <c>@njit</c>).</summary>
-    public static Kernel SumSquares() => Jit.Kernel((Arr a) =>
+    public static Kernel SumSquares(JitOptions? options = null) => Jit.Kernel((Arr a) =>
     {
         var total = Var(0.0);
         For(a.Length, i => total.Value += a[i] * a[i]);
         return total;
-    }, name: "sum_squares");
+    }, options, name: "sum_squares");
 
     /// <summary>The same sum with an eager signature, like <c>@njit('float64(float64[:])')</c>, as a typed delegate.</summary>
-    public static Func<double[], double> NormSquared() => Jit.Kernel<Func<double[], double>>((Arr a) =>
+    public static Func<double[], double> NormSquared(JitOptions? options = null) => Jit.Kernel<Func<double[], double>>((Arr a) =>
     {
         var total = Var(0.0);
         For(a.Length, i => total.Value += a[i] * a[i]);
         return total;
-    }, name: "norm_squared");
+    }, options, name: "norm_squared");
 
     /// <summary>The chapter's scalar clip_add, imported from a C# expression lambda.</summary>
-    public static Kernel ClipAddScalar() =>
-        Jit.FromExpression((double x, double y) => x + y > 1.0 ? 1.0 : x + y < -1.0 ? -1.0 : x + y, name: "clip_add");
+    public static Kernel ClipAddScalar(JitOptions? options = null) =>
+        Jit.FromExpression((double x, double y) => x + y > 1.0 ? 1.0 : x + y < -1.0 ? -1.0 : x + y, options, name: "clip_add");
 
     /// <summary>clip_add over two arrays: a loop calling the scalar kernel as a device function.</summary>
-    public static Kernel ClipAdd()
+    public static Kernel ClipAdd(JitOptions? options = null)
     {
-        var clipAdd = ClipAddScalar();
+        var clipAdd = ClipAddScalar(options);
         return Jit.Kernel((Arr x, Arr y) =>
         {
             var result = EmptyLike(x);
             For(x.Length, i => result[i] = clipAdd.Call(x[i], y[i]));
             return result;
-        }, name: "clip_add_arrays");
+        }, options, name: "clip_add_arrays");
     }
 
     /// <summary>π by Monte Carlo, drawing its points inside the kernel from a seeded generator.</summary>
-    public static Kernel MonteCarloPi() => Jit.Kernel((Val samples, Val seed) =>
+    public static Kernel MonteCarloPi(JitOptions? options = null) => Jit.Kernel((Val samples, Val seed) =>
     {
         Seed(seed);
         var inside = Var(0);
@@ -53,10 +54,10 @@ public static class ChapterKernels
             If(x * x + y * y <= 1.0, () => inside.Value += 1);
         });
         return 4.0 * inside / samples;
-    }, name: "mc_pi");
+    }, options, name: "mc_pi");
 
     /// <summary>Iterations until |z| &gt; 2 for one point: the chapter's device function.</summary>
-    public static Kernel MandelbrotPixel() => Jit.Kernel((Val c, Val maxIterations) =>
+    public static Kernel MandelbrotPixel(JitOptions? options = null) => Jit.Kernel((Val c, Val maxIterations) =>
     {
         var z = Var(Complex128(0.0, 0.0));
         For(maxIterations, k =>
@@ -65,12 +66,12 @@ public static class ChapterKernels
             If(Abs(z) > 2.0, () => Return(k));
         });
         return maxIterations;
-    }, name: "mandelbrot_pixel");
+    }, options, name: "mandelbrot_pixel");
 
     /// <summary>The Mandelbrot counts of a width × height grid over [-2, 1] × [-1.5, 1.5].</summary>
-    public static Kernel MandelbrotSet()
+    public static Kernel MandelbrotSet(JitOptions? options = null)
     {
-        var pixel = MandelbrotPixel();
+        var pixel = MandelbrotPixel(options);
         return Jit.Kernel((Val width, Val height, Val maxIterations) =>
         {
             var counts = Empty(DType.Int32, height, width);
@@ -79,11 +80,11 @@ public static class ChapterKernels
             For(height, row => For(width, col =>
                 counts[row, col] = pixel.Call(Complex128(-2.0 + col * dx, -1.5 + row * dy), maxIterations)));
             return counts;
-        }, name: "mandelbrot_set");
+        }, options, name: "mandelbrot_set");
     }
 
     /// <summary>sqrt(x² + sin(x)·exp(−x)) elementwise, in one loop with no temporaries.</summary>
-    public static Kernel FusedExpression() => Jit.Kernel((Arr x) =>
+    public static Kernel FusedExpression(JitOptions? options = null) => Jit.Kernel((Arr x) =>
     {
         var result = EmptyLike(x);
         For(x.Length, i =>
@@ -92,5 +93,5 @@ public static class ChapterKernels
             result[i] = Sqrt(v * v + Sin(v) * Exp(-v));
         });
         return result;
-    }, name: "fused_expr");
+    }, options, name: "fused_expr");
 }

@@ -1,14 +1,21 @@
+using System.Numerics.Tensors;
+
 namespace JitDsl.Bench.Workloads;
 
 /// <summary>
-/// The workloads of WORKLOADS.md with their exact inputs. Smaller sizes run the same definitions without an
-/// expected checksum (the variants must then agree with each other).
+/// The workloads of WORKLOADS.md with their exact inputs, each in every variant: hand-written C#, and
+/// JitDsl on each available backend. Smaller sizes run the same definitions without an expected checksum
+/// (the variants must then agree with each other).
 /// </summary>
 public static class ChapterWorkloads
 {
     public const int StandardSize = 10_000_000;
     public const int MandelbrotSide = 1000;
     public const int MandelbrotIterations = 256;
+
+    private static readonly JitOptions Clr = new() { Backend = Backend.Clr };
+    private static readonly JitOptions Llvm = new() { Backend = Backend.Llvm };
+    private static readonly JitOptions LlvmFastMath = Llvm with { FastMath = true };
 
     public static IReadOnlyList<Workload> All(int n = StandardSize, int mandelbrotSide = MandelbrotSide) =>
         [SumSquares(n), NormSquared(n), ClipAdd(n), MonteCarloPi(n), Mandelbrot(mandelbrotSide), FusedExpression(n)];
@@ -32,11 +39,11 @@ public static class ChapterWorkloads
         [
             new Variant("csharp_loop", () => () => Baselines.SumSquaresLoop(x)),
             new Variant("csharp_arrays", () => () => Baselines.SumSquaresArrays(x)),
-            new Variant("jitdsl_clr", () =>
+            .. JitDsl(options =>
             {
-                var kernel = ChapterKernels.SumSquares();
+                var kernel = ChapterKernels.SumSquares(options);
                 return () => kernel.Invoke(x)!;
-            }),
+            }, fastMath: true),
         ]);
     }
 
@@ -46,9 +53,9 @@ public static class ChapterWorkloads
         return new Workload("norm_squared", n, n == StandardSize ? new Expected(3332816.925402407, RelativeTolerance: 1e-9) : null,
         [
             new Variant("csharp_loop", () => () => Baselines.SumSquaresLoop(x)),
-            new Variant("jitdsl_clr", () =>
+            .. JitDsl(options =>
             {
-                var kernel = ChapterKernels.NormSquared();
+                var kernel = ChapterKernels.NormSquared(options);
                 return () => kernel(x);
             }),
         ]);
@@ -62,9 +69,9 @@ public static class ChapterWorkloads
         [
             new Variant("csharp_loop", () => () => Baselines.ClipAddLoop(x, y)),
             new Variant("csharp_arrays", () => () => Baselines.ClipAddArrays(x, y)),
-            new Variant("jitdsl_clr", () =>
+            .. JitDsl(options =>
             {
-                var kernel = ChapterKernels.ClipAdd();
+                var kernel = ChapterKernels.ClipAdd(options);
                 return () => kernel.Invoke(x, y)!;
             }),
         ]);
@@ -75,9 +82,9 @@ public static class ChapterWorkloads
         [
             new Variant("csharp_loop", () => () => Baselines.MonteCarloPiLoop(n)),
             new Variant("csharp_arrays", () => () => Baselines.MonteCarloPiArrays(n)),
-            new Variant("jitdsl_clr", () =>
+            .. JitDsl(options =>
             {
-                var kernel = ChapterKernels.MonteCarloPi();
+                var kernel = ChapterKernels.MonteCarloPi(options);
                 return () => kernel.Invoke((long)n, 2024L)!;
             }),
         ]);
@@ -86,9 +93,9 @@ public static class ChapterWorkloads
         new("mandelbrot", (long)side * side, side == MandelbrotSide ? new Expected(46723541) : null,
         [
             new Variant("csharp_loop", () => () => Baselines.MandelbrotLoop(side, side, MandelbrotIterations)),
-            new Variant("jitdsl_clr", () =>
+            .. JitDsl(options =>
             {
-                var kernel = ChapterKernels.MandelbrotSet();
+                var kernel = ChapterKernels.MandelbrotSet(options);
                 return () => kernel.Invoke(side, side, MandelbrotIterations)!;
             }),
         ]);
@@ -100,11 +107,47 @@ public static class ChapterWorkloads
         [
             new Variant("csharp_loop", () => () => Baselines.FusedExpressionLoop(x)),
             new Variant("csharp_arrays", () => () => Baselines.FusedExpressionArrays(x)),
-            new Variant("jitdsl_clr", () =>
+            new Variant("csharp_tensorprimitives", () =>
             {
-                var kernel = ChapterKernels.FusedExpression();
-                return () => kernel.Invoke(x)!;
+                var scratch = new FusedExpressionScratch(n);
+                return () => scratch.Compute(x);
             }),
+            .. JitDsl(options =>
+            {
+                var kernel = ChapterKernels.FusedExpression(options);
+                return () => kernel.Invoke(x)!;
+            }, fastMath: true),
         ]);
+    }
+
+    /// <summary>JitDsl's variants of a workload: one per available backend, and LLVM with fast-math where it matters.</summary>
+    private static IEnumerable<Variant> JitDsl(Func<JitOptions, Func<object>> define, bool fastMath = false)
+    {
+        yield return new Variant("jitdsl_clr", () => define(Clr));
+        if (!Jit.IsAvailable(Backend.Llvm))
+            yield break;
+        yield return new Variant("jitdsl_llvm", () => define(Llvm));
+        if (fastMath)
+            yield return new Variant("jitdsl_llvm_fastmath", () => define(LlvmFastMath));
+    }
+
+    /// <summary>fused_expr with TensorPrimitives, one vectorised pass per operation into reused scratch buffers.</summary>
+    private sealed class FusedExpressionScratch(int n)
+    {
+        private readonly double[] squares = new double[n];
+        private readonly double[] sines = new double[n];
+
+        public double[] Compute(double[] x)
+        {
+            var result = new double[x.Length];
+            TensorPrimitives.Multiply(x, x, squares);
+            TensorPrimitives.Sin(x, sines);
+            TensorPrimitives.Negate(x, result);
+            TensorPrimitives.Exp(result, result);
+            TensorPrimitives.Multiply(sines, result, result);
+            TensorPrimitives.Add(squares, result, result);
+            TensorPrimitives.Sqrt(result, result);
+            return result;
+        }
     }
 }

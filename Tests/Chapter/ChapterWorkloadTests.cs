@@ -23,7 +23,7 @@ public sealed class ChapterWorkloadTests
         foreach (var (variant, checksum) in checksums)
             Assert.IsTrue(workload.Expected.Accepts(checksum), $"{name}/{variant}: {checksum:R}, expected {workload.Expected}");
         if (name != "mc_pi")
-            Assert.AreEqual(checksums["csharp_loop"], checksums["jitdsl_clr"], $"{name}: JitDsl differs from the C# loop");
+            Assert.AreEqual(checksums["csharp_loop"], checksums["jitdsl_clr"], $"{name}: JitDsl (Clr) differs from the C# loop");
     }
 
     [TestMethod]

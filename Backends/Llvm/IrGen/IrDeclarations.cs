@@ -5,7 +5,11 @@ namespace JitDsl.Backends.Llvm.IrGen;
 /// <summary>
 /// The functions a module calls: LLVM intrinsics, libm functions (pure, so that loops can vectorise them),
 /// and for each libm function with a libmvec counterpart the vector variants and the call-site attribute
-/// that names them. Attribute syntax follows the LLVM version (<c>memory(none)</c> from 16, <c>readnone</c> before).
+/// that names them. Such a function is called through a small wrapper (<c>jd.sin</c> calling <c>sin</c>) that
+/// is never inlined: LLVM recognises libm's own names and vectorises them as its intrinsics, which codegen
+/// then scalarises again, ignoring libmvec. (The attribute's mangled names must name the function called,
+/// <c>_ZGV_LLVM_N8v_jd.sin(_ZGVeN8v_sin)</c>, or the vectoriser ignores them.) Attribute syntax follows the LLVM version (<c>memory(none)</c>
+/// from 16, <c>readnone</c> before).
 /// </summary>
 internal sealed class IrDeclarations(int llvmVersion, string cpu, string features, bool vectorMath)
 {
@@ -22,6 +26,8 @@ internal sealed class IrDeclarations(int llvmVersion, string cpu, string feature
 
     public const int KernelAttributes = 0;
     private const int PureAttributes = 1;
+    private const int WrapperAttributes = 2;
+    private const int FirstVectorGroup = 3;
 
     /// <summary>Declares an intrinsic, e.g. <c>double @llvm.sqrt.f64(double)</c>.</summary>
     public void Intrinsic(string signature) => declarations.Add($"declare {signature}");
@@ -34,35 +40,54 @@ internal sealed class IrDeclarations(int llvmVersion, string cpu, string feature
     {
         var parameters = string.Join(", ", args.Select(a => a.Type));
         declarations.Add($"declare {type} @{function}({parameters}) #{PureAttributes}");
-        var call = $"call {fastMath}{type} @{function}({string.Join(", ", args.Select(a => a.ToString()))})";
+        var arguments = string.Join(", ", args.Select(a => a.ToString()));
         var scalar = type == "float" ? function[..^1] : function;
         if (!vectorMath || !VectorMath.Functions.TryGetValue(scalar, out var arity))
-            return call;
+            return $"call {fastMath}{type} @{function}({arguments})";
         if (!vectorAttributeGroups.TryGetValue(function, out var known))
         {
-            known = (2 + vectorAttributeGroups.Count, type, arity);
+            known = (FirstVectorGroup + vectorAttributeGroups.Count, type, arity);
             vectorAttributeGroups[function] = known;
             foreach (var (isa, lanes) in Variants(type))
             {
                 var vector = $"<{lanes} x {type}>";
-                declarations.Add($"declare {vector} @{VectorName(isa, lanes, arity, function)}({string.Join(", ", Enumerable.Repeat(vector, arity))})");
+                var name = VectorName(isa, lanes, arity, function);
+                declarations.Add($"declare {vector} @{name}({string.Join(", ", Enumerable.Repeat(vector, arity))})");
+                keptAlive.Add(name);
             }
+            var names = Enumerable.Range(0, arity).Select(k => $"%x{k}").ToArray();
+            var typed = string.Join(", ", names.Select(n => $"{type} {n}"));
+            wrappers.Add($"define internal {type} @jd.{function}({typed}) #{WrapperAttributes} {{\n  %r = call {type} @{function}({typed})\n  ret {type} %r\n}}\n");
+            keptAlive.Add($"jd.{function}");
         }
-        return $"{call} #{known.Group}";
+        return $"call {fastMath}{type} @jd.{function}({arguments}) #{known.Group}";
     }
+
+    private readonly List<string> wrappers = [];
+
+    // Unused declarations are deleted before the loop vectoriser runs; llvm.compiler.used keeps the vector
+    // variants alive until it has had the chance to call them (clang does the same). It also keeps the
+    // wrappers on the C calling convention (the optimiser gives unused-address internal functions fastcc,
+    // and a fastcc call no longer matches its vector variants).
+    private readonly List<string> keptAlive = [];
 
     public void WriteTo(StringBuilder text)
     {
+        foreach (var wrapper in wrappers)
+            text.Append(wrapper).Append('\n');
+        if (keptAlive.Count > 0)
+            text.Append($"@llvm.compiler.used = appending global [{keptAlive.Count} x ptr] [{string.Join(", ", keptAlive.Select(n => $"ptr @{n}"))}], section \"llvm.metadata\"\n\n");
         foreach (var line in declarations)
             text.Append(line).Append('\n');
         text.Append('\n');
         var pure = llvmVersion >= 16 ? "memory(none)" : "readnone";
         text.Append($"attributes #{KernelAttributes} = {{ nounwind \"target-cpu\"=\"{cpu}\" \"target-features\"=\"{features}\" }}\n");
         text.Append($"attributes #{PureAttributes} = {{ nounwind willreturn {pure} }}\n");
+        text.Append($"attributes #{WrapperAttributes} = {{ noinline nounwind willreturn {pure} }}\n");
         foreach (var (function, (group, type, arity)) in vectorAttributeGroups)
         {
             var variants = string.Join(",", Variants(type).Select(v =>
-                $"_ZGV_LLVM_N{v.Lanes}{new string('v', arity)}_{function}({VectorName(v.Isa, v.Lanes, arity, function)})"));
+                $"_ZGV_LLVM_N{v.Lanes}{new string('v', arity)}_jd.{function}({VectorName(v.Isa, v.Lanes, arity, function)})"));
             text.Append($"attributes #{group} = {{ \"vector-function-abi-variant\"=\"{variants}\" }}\n");
         }
     }
