@@ -30,4 +30,10 @@ public sealed record JitOptions
 
     /// <summary>LLVM's fast-math flags (<c>FastMath = true</c> for all); ignored by the Clr backend.</summary>
     public FastMath FastMath { get; init; }
+
+    /// <summary>
+    /// Keep the LLVM backend's object code on disk, so that another process skips optimisation and code
+    /// generation, like Numba's <c>cache=True</c> (folder: <c>JITDSL_CACHE_DIR</c>, else <c>~/.cache/jitdsl</c>).
+    /// </summary>
+    public bool Cache { get; init; }
 }

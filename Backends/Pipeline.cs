@@ -31,10 +31,10 @@ internal static class Pipeline
     private static CompiledKernel CompileWithLlvm(KernelTree kernel, List<StageReport> stages, LambdaExpression lowered, JitOptions options)
     {
         var module = Stage(kernel, stages, "llvm ir", () => LlvmBackend.Generate(lowered, options), m => m.Ir);
-        var code = Stage(kernel, stages, "optimize and emit", () => LlvmCompiler.ObjectCode(module.Ir, module.Symbol),
-            _ => "; optimised IR\n" + LlvmCompiler.OptimizedIr(module.Ir, module.Symbol) + "\n; assembly\n" + LlvmCompiler.Assembly(module.Ir, module.Symbol));
+        var code = Stage(kernel, stages, "optimize and emit", () => LlvmBackend.Emit(module, options.Cache),
+            c => $"; object code: {c.Source}\n; optimised IR\n{LlvmCompiler.OptimizedIr(module.Ir, module.Symbol)}\n; assembly\n{LlvmCompiler.Assembly(module.Ir, module.Symbol)}");
         return Stage(kernel, stages, "link", () => LlvmBackend.Link(module, code, lowered),
-            _ => $"{module.Symbol}: {code.Length} bytes of object code linked by ORC LLJIT ({Llvm.Interop.LlvmLibrary.Loaded!.Path})\n");
+            _ => $"{module.Symbol} linked by ORC LLJIT ({Llvm.Interop.LlvmLibrary.Loaded!.Path}); object code {code.Source}\n");
     }
 
     /// <summary>Runs a stage, timing it; anything but a user error escaping a stage is a compiler bug.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Linq.Expressions;
 using JitDsl.Backends.Clr;
 using JitDsl.Backends.Llvm.Interop;
@@ -13,18 +12,39 @@ namespace JitDsl.Backends.Llvm;
 /// </summary>
 internal static class LlvmBackend
 {
-    private static int symbols;
+    private const string Placeholder = "jd.entry";
 
+    /// <summary>
+    /// The kernel's module. Its entry point is named after the hash of its IR, so identical kernels (in this
+    /// process or, through the disk cache, in another) share one piece of object code.
+    /// </summary>
     public static NativeModule Generate(LambdaExpression lowered, JitOptions options)
     {
         var llvm = LlvmLibrary.Require();
-        var symbol = $"jd_{new string((lowered.Name ?? "kernel").Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray())}_{Interlocked.Increment(ref symbols)}";
-        return IrCodegen.Generate(lowered, symbol, options.FastMath, LlvmTarget.Host, llvm.Version, LlvmJit.Instance.HasVectorMath);
+        var draft = IrCodegen.Generate(lowered, Placeholder, options.FastMath, LlvmTarget.Host, llvm.Version, LlvmJit.Instance.HasVectorMath);
+        var key = ObjectCache.Key(draft.Ir, $"LLVM {llvm.Version} {llvm.Path}");
+        var name = new string((lowered.Name ?? "kernel").Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        var symbol = $"jd_{name}_{key[..16]}";
+        return draft with { Symbol = symbol, Ir = draft.Ir.Replace($"@{Placeholder}(", $"@{symbol}(", StringComparison.Ordinal), Key = key };
     }
 
-    public static CompiledKernel Link(NativeModule module, byte[] objectCode, LambdaExpression lowered)
+    /// <summary>The module's object code: none needed when it is already linked, else from the disk cache or compiled.</summary>
+    public static ObjectCode Emit(NativeModule module, bool cache)
     {
-        var entry = LlvmJit.Instance.Load(objectCode, module.Symbol);
+        if (LlvmJit.Instance.IsLoaded(module.Symbol))
+            return new ObjectCode(null, "already linked in this process");
+        if (cache && ObjectCache.TryRead(module.Key) is { } cached)
+            return new ObjectCode(cached, $"read from the disk cache ({ObjectCache.PathOf(module.Key)})");
+        var compiled = LlvmCompiler.ObjectCode(module.Ir, module.Symbol);
+        if (!cache)
+            return new ObjectCode(compiled, "compiled at O3");
+        ObjectCache.Write(module.Key, compiled);
+        return new ObjectCode(compiled, $"compiled at O3, stored in the disk cache ({ObjectCache.PathOf(module.Key)})");
+    }
+
+    public static CompiledKernel Link(NativeModule module, ObjectCode code, LambdaExpression lowered)
+    {
+        var entry = LlvmJit.Instance.Load(code.Bytes, module.Symbol);
         var native = new NativeKernel(entry, lowered.Parameters.Select(p => p.Type).ToArray(), lowered.ReturnType, module.Sites);
         return new CompiledKernel(TypedEntry(native, lowered), native.Invoke);
     }
@@ -39,3 +59,6 @@ internal static class LlvmBackend
         return Expression.Lambda(lowered.Type, body, lowered.Name, parameters).Compile();
     }
 }
+
+/// <summary>A module's object code (null when the module is already linked) and where it came from.</summary>
+internal sealed record ObjectCode(byte[]? Bytes, string Source);

@@ -34,15 +34,30 @@ internal sealed class LlvmJit
     /// <summary>Whether libmvec was found; without it, math calls in loops stay scalar.</summary>
     public bool HasVectorMath { get; }
 
-    /// <summary>Links object code and returns the address of one of its symbols.</summary>
-    public IntPtr Load(byte[] objectCode, string symbol)
+    /// <summary>Whether code defining <paramref name="symbol"/> is already linked.</summary>
+    public bool IsLoaded(string symbol)
+    {
+        lock (gate)
+            return loaded.ContainsKey(symbol);
+    }
+
+    /// <summary>
+    /// The address of <paramref name="symbol"/>, linking <paramref name="objectCode"/> first unless code defining it
+    /// is linked already (symbols are named after their code's hash, so the same name means the same code).
+    /// </summary>
+    public IntPtr Load(byte[]? objectCode, string symbol)
     {
         lock (gate)
         {
-            var buffer = LlvmMemoryBufferHandle.Copy(objectCode, symbol);
+            if (loaded.TryGetValue(symbol, out var known))
+                return known;
+            var code = objectCode ?? throw new JitInternalException($"{symbol} is not linked and no object code was given");
+            var buffer = LlvmMemoryBufferHandle.Copy(code, symbol);
             LlvmMessages.Check(LlvmApi.LLVMOrcLLJITAddObjectFile(jit, mainDylib, buffer.Release()), $"linking {symbol}");
             LlvmMessages.Check(LlvmApi.LLVMOrcLLJITLookup(jit, out var address, symbol), $"finding {symbol}");
-            return (IntPtr)(long)address;
+            return loaded[symbol] = (IntPtr)(long)address;
         }
     }
+
+    private readonly Dictionary<string, IntPtr> loaded = [];
 }

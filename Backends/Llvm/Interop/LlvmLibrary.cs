@@ -14,7 +14,13 @@ internal static class LlvmLibrary
     private const int Newest = 22;
     private const int Oldest = 15;
 
-    private static readonly Lazy<(LoadedLlvm? Loaded, string? Problem)> State = new(Load);
+    private static readonly Lazy<(LoadedLlvm? Loaded, string? Problem)> State = new(() =>
+    {
+        var state = Load(Environment.GetEnvironmentVariable(EnvironmentVariable));
+        if (state.Loaded is not null)
+            NativeLibrary.SetDllImportResolver(typeof(LlvmLibrary).Assembly, Resolve);
+        return state;
+    });
 
     /// <summary>The loaded library, or null when there is none; <see cref="Problem"/> then says why.</summary>
     public static LoadedLlvm? Loaded => State.Value.Loaded;
@@ -22,12 +28,14 @@ internal static class LlvmLibrary
     public static string? Problem => State.Value.Problem;
 
     /// <summary>The loaded library, or an exception that says how to get one.</summary>
-    public static LoadedLlvm Require() => Loaded ?? throw new BackendUnavailableException(
-        $"the LLVM backend needs libLLVM {Oldest} or newer: {Problem} Install one (apt-get install libllvm19) or set {EnvironmentVariable} to its path.");
+    public static LoadedLlvm Require() => Loaded ?? throw Unavailable(Problem);
 
-    private static (LoadedLlvm?, string?) Load()
+    public static BackendUnavailableException Unavailable(string? problem) => new(
+        $"the LLVM backend needs libLLVM {Oldest} or newer: {problem} Install one (apt-get install libllvm19) or set {EnvironmentVariable} to its path.");
+
+    /// <summary>Finds a libLLVM: the named file, or the newest installed; the problem when there is none.</summary>
+    public static (LoadedLlvm? Loaded, string? Problem) Load(string? explicitPath)
     {
-        var explicitPath = Environment.GetEnvironmentVariable(EnvironmentVariable);
         var candidates = string.IsNullOrEmpty(explicitPath)
             ? Enumerable.Range(Oldest, Newest - Oldest + 1).Reverse().SelectMany(v => new[]
                 { $"libLLVM.so.{v}.1", $"libLLVM-{v}.so.1", $"libLLVM-{v}.so", $"libLLVM.so.{v}" })
@@ -39,9 +47,7 @@ internal static class LlvmLibrary
             var version = VersionOf(handle, candidate);
             if (version < Oldest)
                 return (null, $"{candidate} is LLVM {version}.");
-            var loaded = new LoadedLlvm(handle, candidate, version);
-            NativeLibrary.SetDllImportResolver(typeof(LlvmLibrary).Assembly, Resolve);
-            return (loaded, null);
+            return (new LoadedLlvm(handle, candidate, version), null);
         }
         return (null, string.IsNullOrEmpty(explicitPath) ? "no libLLVM was found." : $"{explicitPath} could not be loaded.");
     }

@@ -51,7 +51,7 @@ internal sealed partial class IrCodegen
         codegen.f.WriteTo(text);
         text.Append("}\n\n");
         declarations.WriteTo(text);
-        return new NativeModule(symbol, text.ToString(), codegen.sites);
+        return new NativeModule(symbol, text.ToString(), codegen.sites, Key: "");
     }
 
     /// <summary>Unpacks the argument slots into the kernel's parameters, runs its body, stores its result.</summary>
@@ -343,5 +343,8 @@ internal sealed partial class IrCodegen
     private static IrValue I32(int value) => new(value.ToString(CultureInfo.InvariantCulture), "i32");
 }
 
-/// <summary>A generated module: its entry point's symbol, its IR text, and the source sites its errors name.</summary>
-internal sealed record NativeModule(string Symbol, string Ir, IReadOnlyList<string> Sites);
+/// <summary>
+/// A generated module: its entry point's symbol, its IR text, the source sites its errors name, and the
+/// key that identifies its object code (in this process and in the disk cache).
+/// </summary>
+internal sealed record NativeModule(string Symbol, string Ir, IReadOnlyList<string> Sites, string Key);

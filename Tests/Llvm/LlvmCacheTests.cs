@@ -1,0 +1,106 @@
+using JitDsl.Backends.Llvm;
+using JitDsl.Dsl.Tracing;
+using JitDsl.Dsl.Tree;
+using JitDsl.Dsl.Typing;
+using JitDsl.Lowering;
+using static JitDsl.Dsl.Ops;
+
+namespace JitDsl.Tests.Llvm;
+
+/// <summary>The disk cache: entries are found again, verified, rewritten when corrupt, and written atomically.</summary>
+[TestClass]
+public sealed class LlvmCacheTests
+{
+    private static string folder = "";
+
+    [ClassInitialize]
+    public static void UseATemporaryFolder(TestContext _)
+    {
+        folder = Path.Combine(Path.GetTempPath(), $"jitdsl-cache-test-{Guid.NewGuid():N}");
+        Environment.SetEnvironmentVariable(ObjectCache.EnvironmentVariable, folder);
+    }
+
+    [ClassCleanup]
+    public static void RemoveTheFolder()
+    {
+        Environment.SetEnvironmentVariable(ObjectCache.EnvironmentVariable, null);
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>A kernel no other test compiles (its name is in its IR), lowered, as the pipeline would.</summary>
+    private static System.Linq.Expressions.LambdaExpression FreshKernel()
+    {
+        var tree = Tracer.Trace($"cached_{Guid.NewGuid():N}", (Arr a) =>
+        {
+            var total = Var(0.0);
+            For(a.Length, i => total.Value += a[i] * 3);
+            return total;
+        }, SourceLoc.Unknown);
+        var typed = TypeInference.Specialize(tree, new Signature([JitType.Array(DType.Float64, 1)]), null);
+        return LinqLowering.Lower(BoundsCheckElimination.Run(typed), boundsCheck: true);
+    }
+
+    [TestMethod]
+    public void AnEntryIsReadInsteadOfCompilingAndACorruptOneIsRecompiledAndRewritten()
+    {
+        var lowered = FreshKernel();
+        var options = new JitOptions { Backend = Backend.Llvm, Cache = true };
+        var module = LlvmBackend.Generate(lowered, options);
+        var compiled = LlvmCompiler.ObjectCode(module.Ir, module.Symbol);
+        ObjectCache.Write(module.Key, compiled);
+
+        var fromDisk = LlvmBackend.Emit(module, cache: true);
+        StringAssert.StartsWith(fromDisk.Source, "read from the disk cache");
+        CollectionAssert.AreEqual(compiled, fromDisk.Bytes);
+
+        var path = ObjectCache.PathOf(module.Key);
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..^7]);
+        var recompiled = LlvmBackend.Emit(module, cache: true);
+        StringAssert.StartsWith(recompiled.Source, "compiled at O3, stored in the disk cache");
+        Assert.IsNotNull(ObjectCache.TryRead(module.Key));
+
+        var run = LlvmBackend.Link(module, recompiled, lowered).Boxed([new[] { 1.0, 2.0 }]);
+        Assert.AreEqual(9.0, run);
+        StringAssert.StartsWith(LlvmBackend.Emit(module, cache: true).Source, "already linked");
+    }
+
+    [TestMethod]
+    public void ACompiledKernelIsStoredAndReadBackVerified()
+    {
+        var kernel = Jit.Kernel((Arr a) => a[0] * 7, new JitOptions { Backend = Backend.Llvm, Cache = true }, name: $"cached_{Guid.NewGuid():N}");
+        Assert.AreEqual(14.0, kernel.Invoke(new[] { 2.0 }));
+        var entries = Directory.GetFiles(folder, "*.o");
+        Assert.IsTrue(entries.Length >= 1);
+        var key = Path.GetFileNameWithoutExtension(entries.OrderByDescending(File.GetLastWriteTimeUtc).First());
+        Assert.IsNotNull(ObjectCache.TryRead(key));
+    }
+
+    [TestMethod]
+    public void ACorruptOrTruncatedEntryIsNotTrusted()
+    {
+        var code = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 };
+        ObjectCache.Write("corrupt", code);
+        CollectionAssert.AreEqual(code, ObjectCache.TryRead("corrupt"));
+        var path = ObjectCache.PathOf("corrupt");
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        Assert.IsNull(ObjectCache.TryRead("corrupt"));
+        File.WriteAllBytes(path, bytes[..10]);
+        Assert.IsNull(ObjectCache.TryRead("corrupt"));
+        File.WriteAllText(path, "not an object file");
+        Assert.IsNull(ObjectCache.TryRead("corrupt"));
+    }
+
+    [TestMethod]
+    public void ConcurrentWritersLeaveOneWholeEntry()
+    {
+        var payloads = Enumerable.Range(0, 16).Select(k => Enumerable.Repeat((byte)k, 100_000 + k).ToArray()).ToArray();
+        Parallel.ForEach(payloads, payload => ObjectCache.Write("contended", payload));
+        var read = ObjectCache.TryRead("contended");
+        Assert.IsNotNull(read);
+        Assert.IsTrue(payloads.Any(p => p.AsSpan().SequenceEqual(read)));
+        Assert.AreEqual(0, Directory.GetFiles(folder, "*.tmp").Length);
+    }
+}
