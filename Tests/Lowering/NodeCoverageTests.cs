@@ -1,3 +1,4 @@
+using JitDsl.Backends.Llvm;
 using JitDsl.Dsl.Tracing;
 using JitDsl.Dsl.Tree;
 using JitDsl.Dsl.Typing;
@@ -8,8 +9,9 @@ using static JitDsl.Dsl.Ops;
 namespace JitDsl.Tests.Lowering;
 
 /// <summary>
-/// Every kind of tree node is produced by some kernel here, survives typing, and is lowered, compiled and
-/// printed: a node kind added later without a lowering fails this test instead of a user's kernel.
+/// Every kind of tree node is produced by some kernel here, survives typing, and is lowered, printed and
+/// compiled by both backends, which agree: a node kind added later without a lowering or an LLVM translation
+/// fails this test instead of a user's kernel.
 /// </summary>
 [TestClass]
 public sealed class NodeCoverageTests
@@ -34,7 +36,7 @@ public sealed class NodeCoverageTests
         {
             Seed(seed);
             var n = Var(0);
-            While(() => Uniform() < 0.9, () => n.Value += 1);
+            While(() => Uniform() < 0.99, () => n.Value += 1);
             var grid = Zeros(DType.Int32, 2, 3);
             Jit.Kernel((Arr g) => { g[0, 0] = 1; }).Call(grid);
             return n + grid[0, 0];
@@ -58,7 +60,11 @@ public sealed class NodeCoverageTests
             var lowered = LinqLowering.Lower(typed, boundsCheck: true);
             var printed = CSharpPrinter.Print(lowered);
             Assert.IsFalse(printed.Contains("/*"), printed);
-            lowered.Compile().DynamicInvoke(args);
+            var clr = lowered.Compile().DynamicInvoke(args);
+            // The LLVM backend translates every construct the lowering made, and computes the same.
+            var module = LlvmBackend.Generate(lowered, new JitOptions { Backend = Backend.Llvm });
+            var llvm = LlvmBackend.Link(module, LlvmBackend.Emit(module, cache: false), lowered).Boxed(args);
+            Assert.AreEqual(clr, llvm, printed);
         }
 
         var nodeKinds = typeof(Expr).Assembly.GetTypes()

@@ -156,7 +156,7 @@ internal sealed partial class IrCodegen
                 return f.Emit(type, $"select i1 {negative.Ref}, {negated}, {args[0]}");
             }
             case nameof(KernelMath.Log1p):
-                return Libm(type == "float" ? "log1pf" : "log1p", type, args);
+                return Log1p(args[0]);
             case nameof(KernelMath.IsNaN):
                 return f.Emit("i1", $"fcmp uno double {Real(args[0]).Ref}, {Imaginary(args[0]).Ref}");
             case nameof(KernelMath.IsInfinity):
@@ -164,6 +164,22 @@ internal sealed partial class IrCodegen
             default:
                 throw new JitInternalException($"the LLVM backend does not know KernelMath.{name}");
         }
+    }
+
+    /// <summary>
+    /// KernelMath.Log1p's formula (Goldberg: log(u)·(x / (u − 1)) with u = 1 + x), so both backends give the same
+    /// bits; float32 computes in double and rounds, as KernelMath does. The log still vectorises through libmvec.
+    /// </summary>
+    private IrValue Log1p(IrValue x)
+    {
+        var wide = Convert(x, "double");
+        var u = f.Emit("double", $"fadd {fastMath}double 1.0, {wide.Ref}");
+        var exact = f.Emit("i1", $"fcmp oeq double {u.Ref}, 1.0");
+        var infinite = f.Emit("i1", $"fcmp oeq double {u.Ref}, 0x7FF0000000000000");
+        var ratio = Double("fdiv", wide, Double("fsub", u, new IrValue("1.0", "double")));
+        var product = Double("fmul", Libm("log", "double", [u]), ratio);
+        var large = f.Emit("double", $"select i1 {infinite.Ref}, double {u.Ref}, double {product.Ref}");
+        return Convert(f.Emit("double", $"select i1 {exact.Ref}, double {wide.Ref}, double {large.Ref}"), x.Type);
     }
 
     private IrValue IsInfinity(IrValue x) =>
