@@ -55,6 +55,13 @@ public static class Jit
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) where TDelegate : Delegate =>
         JitDsl.Kernel.Trace(body, options, name, [], file, line).Compile<TDelegate>();
 
+    /// <summary>
+    /// Compiles kernels ahead of time with LLVM into a shared library with a C entry point each, and writes a C
+    /// header beside it (<c>libkernels.so</c>, <c>libkernels.h</c>). Needs libLLVM and the system's C compiler (cc).
+    /// </summary>
+    public static void Export(string libraryPath, params ExportedKernel[] kernels) =>
+        Backends.Llvm.Aot.AotExport.Write(libraryPath, kernels);
+
     /// <summary>Whether a backend can compile here (<see cref="Backend.Llvm"/> needs libLLVM 15 or newer).</summary>
     public static bool IsAvailable(Backend backend) =>
         backend != Backend.Llvm || Backends.Llvm.Interop.LlvmLibrary.Loaded is not null;

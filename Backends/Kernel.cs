@@ -18,10 +18,12 @@ public sealed class Kernel
     private readonly KernelTree tree;
     private readonly Dispatcher dispatcher;
     private readonly StageReport trace;
+    private readonly JitOptions options;
 
     internal Kernel(KernelTree tree, TimeSpan traceTime, JitOptions options, IReadOnlyList<DeclaredSignature> declared)
     {
         this.tree = tree;
+        this.options = options;
         trace = new StageReport("trace", traceTime, () => TreePrinter.Print(tree));
         dispatcher = new Dispatcher(tree, options, declared);
     }
@@ -92,6 +94,16 @@ public sealed class Kernel
         Arguments.CheckDeclared(tree, declared);
         return Report(dispatcher.Specialize(declared.Arguments, declared));
     }
+
+    /// <summary>The kernel lowered for a declared signature (what ahead-of-time export compiles).</summary>
+    internal System.Linq.Expressions.LambdaExpression Lower(string signature)
+    {
+        var declared = SignatureParser.Parse(signature, tree.Loc);
+        Arguments.CheckDeclared(tree, declared);
+        return Pipeline.Lower(tree, declared.Arguments, declared, options, []).Lowered;
+    }
+
+    internal JitOptions Options => options;
 
     private KernelInspection Report(Specialization specialization) =>
         new(Name, specialization.Describe(), [trace, .. specialization.Stages]);

@@ -18,14 +18,22 @@ internal static class Pipeline
     public static Specialization Compile(KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options)
     {
         var stages = new List<StageReport>();
-        var typed = Stage(kernel, stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
-        var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(typed), TreePrinter.Print);
-        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck), CSharpPrinter.Print);
+        var (typed, lowered) = Lower(kernel, signature, declared, options, stages);
         var compiled = BackendSelection.Resolve(options.Backend) == Backend.Llvm
             ? CompileWithLlvm(kernel, stages, lowered, options)
             : Stage(kernel, stages, "compile", () => ClrBackend.Compile(lowered),
                 c => $"Clr backend: {c.Typed.GetType().Name.Split('`')[0]}<{string.Join(", ", c.Typed.GetType().GetGenericArguments().Select(CSharpPrinter.TypeName))}> compiled by the .NET JIT\n");
         return new Specialization(signature, typed.ReturnType, compiled, stages);
+    }
+
+    /// <summary>The stages every backend shares: typing, bounds-check elimination, lowering.</summary>
+    public static (TypedKernel Typed, LambdaExpression Lowered) Lower(
+        KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages)
+    {
+        var typed = Stage(kernel, stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
+        var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(typed), TreePrinter.Print);
+        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck), CSharpPrinter.Print);
+        return (typed, lowered);
     }
 
     private static CompiledKernel CompileWithLlvm(KernelTree kernel, List<StageReport> stages, LambdaExpression lowered, JitOptions options)

@@ -13,7 +13,9 @@ internal static class LlvmCompiler
     private const int ObjectFile = 1;
     private const int AssemblyFile = 0;
 
-    public static byte[] ObjectCode(string ir, string name) => Run(ir, name, (machine, module) => Emit(machine, module, ObjectFile));
+    /// <summary>Object code for the JIT, or (<paramref name="forJit"/> false) position-independent code for a shared library.</summary>
+    public static byte[] ObjectCode(string ir, string name, bool forJit = true) =>
+        Run(ir, name, (machine, module) => Emit(machine, module, ObjectFile), forJit);
 
     public static string OptimizedIr(string ir, string name) =>
         Run(ir, name, (_, module) => LlvmMessages.Take(LlvmApi.LLVMPrintModuleToString(module.DangerousGetHandle())));
@@ -21,11 +23,11 @@ internal static class LlvmCompiler
     public static string Assembly(string ir, string name) =>
         Run(ir, name, (machine, module) => Encoding.UTF8.GetString(Emit(machine, module, AssemblyFile)));
 
-    private static T Run<T>(string ir, string name, Func<LlvmTargetMachineHandle, LlvmModuleHandle, T> finish)
+    private static T Run<T>(string ir, string name, Func<LlvmTargetMachineHandle, LlvmModuleHandle, T> finish, bool forJit = true)
     {
         using var context = new LlvmContextHandle();
         using var module = Parse(context, ir, name);
-        using var machine = LlvmTarget.Host.CreateMachine();
+        using var machine = LlvmTarget.Host.CreateMachine(forJit);
         Optimize(module, machine);
         return finish(machine, module);
     }

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using JitDsl.Backends.Llvm.Interop;
+using JitDsl.Backends.Llvm.IrGen;
+
+namespace JitDsl.Backends.Llvm.Aot;
+
+/// <summary>
+/// Ahead-of-time export: each kernel compiled for its signature into position-independent object code
+/// with a C entry point (<see cref="AotWrapper"/>), the runtime in its own object (<see cref="AotRuntime"/>),
+/// linked by the system's C compiler into a shared library, with a C header beside it.
+/// </summary>
+internal static class AotExport
+{
+    public static void Write(string libraryPath, IReadOnlyList<ExportedKernel> kernels)
+    {
+        var llvm = LlvmLibrary.Require();
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("exporting kernels to a shared library is supported on x86-64 Linux");
+        var target = LlvmTarget.Host;
+        var vectorMath = LlvmJit.Instance.HasVectorMath;
+        var folder = Directory.CreateTempSubdirectory("jitdsl-export-").FullName;
+        try
+        {
+            var objects = new List<string> { WriteObject(folder, "runtime", AotRuntime.Ir(target)) };
+            var header = new StringBuilder();
+            foreach (var export in kernels)
+            {
+                var cName = AotWrapper.CName(export.Name ?? export.Kernel.Name);
+                var lowered = export.Kernel.Lower(export.Signature);
+                var module = IrCodegen.Generate(lowered, $"jd_export_{cName}", export.Kernel.Options.FastMath, target, llvm.Version, vectorMath);
+                var (wrapper, declaration) = AotWrapper.Generate(cName, lowered, module, $"{export.Kernel.Name}: {export.Signature}");
+                objects.Add(WriteObject(folder, cName, module.Ir + wrapper));
+                header.Append(declaration).Append('\n');
+            }
+            Link(libraryPath, objects, vectorMath);
+            File.WriteAllText(Path.ChangeExtension(libraryPath, ".h"), Header(Path.GetFileNameWithoutExtension(libraryPath), header.ToString()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string WriteObject(string folder, string name, string ir)
+    {
+        var path = Path.Combine(folder, name + ".o");
+        File.WriteAllBytes(path, LlvmCompiler.ObjectCode(ir, name, forJit: false));
+        return path;
+    }
+
+    private static void Link(string libraryPath, IEnumerable<string> objects, bool vectorMath)
+    {
+        var start = new ProcessStartInfo("cc") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-shared", "-o", Path.GetFullPath(libraryPath) }.Concat(objects).Concat(vectorMath ? ["-lmvec", "-lm"] : ["-lm"]))
+            start.ArgumentList.Add(argument);
+        Process linker;
+        try
+        {
+            linker = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("exporting kernels needs a C compiler (cc) to link the shared library; apt-get install gcc", e);
+        }
+        var errors = linker.StandardError.ReadToEndAsync();
+        linker.StandardOutput.ReadToEnd();
+        linker.WaitForExit();
+        if (linker.ExitCode != 0)
+            throw new InvalidOperationException($"cc could not link {libraryPath}: {errors.Result}");
+    }
+
+    private static string Header(string library, string declarations)
+    {
+        var guard = new string(library.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray()) + "_H";
+        return $$"""
+            /* {{library}}: kernels compiled ahead of time by JitDsl. */
+            #ifndef {{guard}}
+            #define {{guard}}
+
+            #include <stdbool.h>
+            #include <stdint.h>
+
+            #ifdef __cplusplus
+            extern "C" {
+            #endif
+
+            /* Every entry point returns JITDSL_OK or the error it met; with a non-null error, it also says what
+               and where (the kernel's source line). Arrays are passed as their data and one length per dimension,
+               in C (row-major) order. */
+            enum
+            {
+                JITDSL_OK = 0,
+                JITDSL_INDEX_OUT_OF_RANGE = 1,   /* value1: the index, value2: the length */
+                JITDSL_DIVISION_BY_ZERO = 2,     /* integer division or modulo by zero */
+                JITDSL_NEGATIVE_POWER = 3,       /* an integer to a negative power */
+                JITDSL_ZERO_STEP = 4,            /* a For loop whose step is zero */
+                JITDSL_BAD_DIMENSION = 5,        /* value1: a negative or too large dimension */
+                JITDSL_OUT_OF_MEMORY = 6,
+            };
+
+            typedef struct jitdsl_error { int64_t code; int64_t value1; int64_t value2; const char* where; } jitdsl_error;
+            typedef struct jitdsl_complex { double re; double im; } jitdsl_complex;
+
+            /* An array a kernel returns: an argument it was given (owned == 0), or a new one (owned != 0) to
+               release with jitdsl_free(data). */
+            typedef struct jitdsl_array { void* data; int64_t shape[8]; int32_t rank; int32_t owned; } jitdsl_array;
+
+            void jitdsl_free(void* data);
+
+            {{declarations}}#ifdef __cplusplus
+            }
+            #endif
+
+            #endif
+
+            """;
+    }
+}
