@@ -75,6 +75,7 @@ public sealed class MathFunctionTests
         Assert.AreEqual(0.0, Jit.Kernel((Val x) => Ops.Exp(x)).Invoke<double>(double.NegativeInfinity));
         Assert.AreEqual(Math.PI, Jit.Kernel((Val y, Val x) => Ops.Atan2(y, x)).Invoke<double>(0.0, -0.0));
         Assert.AreEqual(double.PositiveInfinity, Jit.Kernel((Val x, Val y) => Ops.Hypot(x, y)).Invoke<double>(double.PositiveInfinity, double.NaN));
+        Assert.AreEqual(double.PositiveInfinity, Jit.Kernel((Val x, Val y) => Ops.Hypot(x, y)).Invoke<double>(double.NaN, double.NegativeInfinity));
         Assert.AreEqual(-0.0, Jit.Kernel((Val x) => Ops.Ceil(x)).Invoke<double>(-0.5));
         Assert.AreEqual(1.0, Jit.Kernel((Val x, Val y) => Ops.Pow(x, y)).Invoke<double>(1.0, double.NaN));
     }
@@ -109,6 +110,50 @@ public sealed class MathFunctionTests
         var f = Jit.Kernel((Val y, Val x) => Ops.Atan2(y, x) + Ops.Hypot(x, y) + Ops.Pow(x, 0.5) + Ops.Min(x, y) + Ops.Max(x, y));
         var (a, b) = (1.5, 2.25);
         Assert.AreEqual(Math.Atan2(a, b) + double.Hypot(b, a) + Math.Pow(b, 0.5) + Math.Min(b, a) + Math.Max(b, a), f.Invoke<double>(a, b));
+    }
+
+    [TestMethod]
+    [DataRow(1e300, 1e300)]
+    [DataRow(3e-300, 4e-300)]
+    [DataRow(3e-320, 4e-320)]
+    [DataRow(1e200, 1e-200)]
+    [DataRow(-5.0, 12.0)]
+    [DataRow(0.0, -0.0)]
+    public void HypotNeitherOverflowsNorUnderflowsAndIsWithinOneUlp(double x, double y)
+    {
+        var expected = double.Hypot(x, y);
+        var actual = Jit.Kernel((Val a, Val b) => Ops.Hypot(a, b)).Invoke<double>(x, y);
+        Assert.IsTrue(Math.Abs(BitConverter.DoubleToInt64Bits(expected) - BitConverter.DoubleToInt64Bits(actual)) <= 1, $"hypot({x}, {y}) = {actual:R}, .NET {expected:R}");
+    }
+
+    /// <summary>|z| over every magnitude (the scaled ranges, subnormals, zeros, NaN, infinity) is within one ulp of .NET's Complex.Abs.</summary>
+    [TestMethod]
+    public void ComplexAbsIsWithinOneUlpOfDotNetsEverywhere()
+    {
+        var random = new Random(7);
+        double Part() => random.Next(8) switch
+        {
+            0 => 0.0,
+            1 => double.PositiveInfinity,
+            2 => double.NaN,
+            _ => (random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-1074, 1024)),
+        };
+        var values = Enumerable.Range(0, 2000).Select(_ => new Complex(Part(), Part())).ToArray();
+        var abs = Jit.Kernel((Arr z) =>
+        {
+            var result = Ops.Empty(DType.Float64, z.Length);
+            Ops.For(z.Length, i => result[i] = Ops.Abs(z[i]));
+            return result;
+        });
+        var actual = (double[])abs.Invoke(values)!;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var expected = Complex.Abs(values[i]);
+            if (double.IsNaN(expected))
+                Assert.IsTrue(double.IsNaN(actual[i]), $"|{values[i]}| = {actual[i]:R}");
+            else
+                Assert.IsTrue(Math.Abs(BitConverter.DoubleToInt64Bits(expected) - BitConverter.DoubleToInt64Bits(actual[i])) <= 1, $"|{values[i]}| = {actual[i]:R}, .NET {expected:R}");
+        }
     }
 
     [TestMethod]

@@ -211,9 +211,11 @@ internal sealed partial class IrCodegen
                 return f.Emit("i1", $"fcmp uno {args[0]}, 0.0");
             case nameof(double.IsInfinity):
                 return IsInfinity(args[0]);
+            case nameof(double.Hypot):
+                return Hypot(args[0], args[1]);
             case nameof(Math.Exp) or nameof(Math.Log) or nameof(Math.Sin) or nameof(Math.Cos) or nameof(Math.Tan)
                 or nameof(Math.Asin) or nameof(Math.Acos) or nameof(Math.Atan) or nameof(Math.Sinh) or nameof(Math.Cosh)
-                or nameof(Math.Tanh) or nameof(Math.Atan2) or nameof(Math.Pow) or nameof(double.Hypot):
+                or nameof(Math.Tanh) or nameof(Math.Atan2) or nameof(Math.Pow):
                 return Libm(name.ToLowerInvariant() + libm, type, args);
             default:
                 throw new JitInternalException($"the LLVM backend does not know Math.{name}");
@@ -225,7 +227,7 @@ internal sealed partial class IrCodegen
         switch (name)
         {
             case nameof(Complex.Abs):
-                return Libm("hypot", "double", [Real(args[0]), Imaginary(args[0])]);
+                return Hypot(Real(args[0]), Imaginary(args[0]));
             case nameof(Complex.Conjugate):
                 return ComplexOf(Real(args[0]), f.Emit("double", $"fneg {fastMath}double {Imaginary(args[0]).Ref}"));
             default:
@@ -244,6 +246,10 @@ internal sealed partial class IrCodegen
                 return Load(IrType.Complex, result);
         }
     }
+
+    /// <summary>The prelude's hypot (float32 computes in double and rounds: the double result is exact enough).</summary>
+    private IrValue Hypot(IrValue x, IrValue y) =>
+        Convert(f.Emit("double", $"call double @jd.hypot.f64({Convert(x, "double")}, {Convert(y, "double")})"), x.Type);
 
     private IrValue Libm(string function, string type, IrValue[] args) =>
         f.Emit(type, declarations.LibmCall(function, type, fastMath, args));

@@ -20,6 +20,9 @@ internal sealed class IrDeclarations(int llvmVersion, string cpu, string feature
         "declare float @llvm.copysign.f32(float, float)",
         "declare double @llvm.floor.f64(double)",
         "declare i1 @llvm.expect.i1(i1, i1)",
+        "declare double @llvm.fabs.f64(double)",
+        "declare double @llvm.sqrt.f64(double)",
+        "declare double @llvm.fma.f64(double, double, double)",
     ];
 
     private readonly Dictionary<string, (int Group, string Type, int Arity)> vectorAttributeGroups = [];

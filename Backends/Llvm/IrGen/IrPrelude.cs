@@ -14,7 +14,7 @@ internal static class IrPrelude
     private static string Build() =>
         IntegerDivision("i64") + IntegerDivision("i32") + IntegerPower("i64") + IntegerPower("i32")
         + FloatDivision + FloatModulo("double", "f64") + FloatModulo("float", "f32")
-        + MinMax("double", "f64", "i64") + MinMax("float", "f32", "i32") + Random;
+        + MinMax("double", "f64", "i64") + MinMax("float", "f32", "i32") + Hypot + Random;
 
     // b != 0. b == -1 is taken apart: sdiv MIN, -1 is undefined in LLVM, while kernels wrap.
     private static string IntegerDivision(string t) => $$"""
@@ -173,6 +173,72 @@ internal static class IrPrelude
           %same = select i1 %yneg, {{t}} %x, {{t}} %y
           %result = select i1 %unequal, {{t}} %differ, {{t}} %same
           ret {{t}} %result
+        }
+
+
+        """;
+
+    // hypot without glibc's call (9 ns): Borges' fused correction (2019), one FMA-based Newton step on
+    // sqrt(x² + y²); within one ulp and almost always correctly rounded (it differs from glibc on 0.3% of random
+    // inputs, .NET's Hypot on 11%). Magnitudes beyond 2^±500 are scaled by 2^∓600 on a cold path, which also
+    // settles NaN and infinity (an infinity wins over a NaN, as IEEE says): kept off the hot path, its selects
+    // made x86 materialise comparisons in partial registers and chained each call to the one before (73 cycles
+    // a Mandelbrot iteration instead of 22, by llvm-mca). Every instruction is speculatable, so the vectoriser
+    // still if-converts both paths.
+    private const string Hypot = """
+        define internal double @jd.hypot.fused(double %x, double %y) alwaysinline {
+          %yy = fmul double %y, %y
+          %s = call double @llvm.fma.f64(double %x, double %x, double %yy)
+          %h = call double @llvm.sqrt.f64(double %s)
+          %hsq = fmul double %h, %h
+          %xsq = fmul double %x, %x
+          %d1 = fsub double %hsq, %xsq
+          %ny = fneg double %y
+          %c1 = call double @llvm.fma.f64(double %ny, double %y, double %d1)
+          %nhsq = fneg double %hsq
+          %c2 = call double @llvm.fma.f64(double %h, double %h, double %nhsq)
+          %nxsq = fneg double %xsq
+          %c3 = call double @llvm.fma.f64(double %x, double %x, double %nxsq)
+          %c12 = fadd double %c1, %c2
+          %c = fsub double %c12, %c3
+          %twoh = fmul double %h, 2.0
+          %step = fdiv double %c, %twoh
+          %corrected = fsub double %h, %step
+          ret double %corrected
+        }
+
+        define internal double @jd.hypot.f64(double %x, double %y) alwaysinline {
+        entry:
+          %ax0 = call double @llvm.fabs.f64(double %x)
+          %ay0 = call double @llvm.fabs.f64(double %y)
+          %swap = fcmp olt double %ax0, %ay0
+          %ax = select i1 %swap, double %ay0, double %ax0
+          %ay = select i1 %swap, double %ax0, double %ay0
+          %notbig = fcmp ole double %ax, 0x5F30000000000000
+          %notsmall = fcmp oge double %ax, 0x20B0000000000000
+          %inrange = and i1 %notbig, %notsmall
+          %likely = call i1 @llvm.expect.i1(i1 %inrange, i1 true)
+          br i1 %likely, label %common, label %rare
+        common:
+          %h = call double @jd.hypot.fused(double %ax, double %ay)
+          ret double %h
+        rare:
+          %big = fcmp ogt double %ax, 0x5F30000000000000
+          %scale = select i1 %big, double 0x1A70000000000000, double 0x6570000000000000
+          %unscale = select i1 %big, double 0x6570000000000000, double 0x1A70000000000000
+          %sx = fmul double %ax, %scale
+          %sy = fmul double %ay, %scale
+          %sh = call double @jd.hypot.fused(double %sx, double %sy)
+          %scaled = fmul double %sh, %unscale
+          %yzero = fcmp oeq double %ay, 0.0
+          %finite = select i1 %yzero, double %ax, double %scaled
+          %nan = fcmp uno double %x, %y
+          %withnan = select i1 %nan, double 0x7FF8000000000000, double %finite
+          %xinf = fcmp oeq double %ax0, 0x7FF0000000000000
+          %yinf = fcmp oeq double %ay0, 0x7FF0000000000000
+          %inf = or i1 %xinf, %yinf
+          %result = select i1 %inf, double 0x7FF0000000000000, double %withnan
+          ret double %result
         }
 
 
