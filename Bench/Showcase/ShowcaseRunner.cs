@@ -41,9 +41,10 @@ public static class ShowcaseRunner
         });
 
         var failures = PrintTable(results);
+        (string Cold, string Cached)? compile = Jit.IsAvailable(Backend.Llvm) ? PrintCompileTimes() : null;
         if (jsonPath is not null)
         {
-            File.WriteAllText(jsonPath, ToJson(results));
+            File.WriteAllText(jsonPath, ToJson(results, compile));
             AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(jsonPath)}[/]");
         }
         return failures == 0 ? 0 : 1;
@@ -79,7 +80,25 @@ public static class ShowcaseRunner
         return failures;
     }
 
-    private static string ToJson(IReadOnlyList<WorkloadResult> results)
+    /// <summary>LLVM compile times in fresh processes: cold, and with the disk cache warm.</summary>
+    private static (string Cold, string Cached) PrintCompileTimes()
+    {
+        var (cold, cached) = CacheProbe.Measure();
+        AnsiConsole.MarkupLine($"[bold]LLVM compile times in a fresh process[/] ({Markup.Escape(Jit.Describe(Backend.Llvm))}); the first kernel also pays for loading libLLVM and JIT-compiling JitDsl:");
+        foreach (var (label, lines) in new[] { ("empty cache", cold), ("warm cache", cached) })
+        {
+            foreach (var line in lines.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = line.Split('|');
+                AnsiConsole.MarkupLine(parts.Length == 4
+                    ? $"  {label}, {Markup.Escape(parts[0])}: [bold]{Markup.Escape(parts[1])} ms[/] ({Markup.Escape(parts[2])}); {Markup.Escape(parts[3])}"
+                    : $"  {label}: [red]the probe failed[/] {Markup.Escape(line)}");
+            }
+        }
+        return (cold, cached);
+    }
+
+    private static string ToJson(IReadOnlyList<WorkloadResult> results, (string Cold, string Cached)? compile)
     {
         var document = new
         {
@@ -90,7 +109,9 @@ public static class ShowcaseRunner
                 cores = Environment.ProcessorCount,
                 runtime = RuntimeInformation.FrameworkDescription,
                 date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                llvm = Jit.Describe(Backend.Llvm),
             },
+            llvm_compile_fresh_process = compile is { } c ? new { empty_cache = c.Cold, warm_cache = c.Cached } : null,
             workloads = results.Select(w => new
             {
                 name = w.Name,
