@@ -70,8 +70,4 @@ internal static class LlvmLibrary
 }
 
 /// <summary>The libLLVM in use: its handle, the name it was loaded by, and its major version.</summary>
-internal sealed record LoadedLlvm(IntPtr Handle, string Path, int Version)
-{
-    /// <summary>Whether an optional export exists in this version (e.g. LLVMSetFastMathFlags from 19).</summary>
-    public bool Exports(string name) => NativeLibrary.TryGetExport(Handle, name, out _);
-}
+internal sealed record LoadedLlvm(IntPtr Handle, string Path, int Version);
