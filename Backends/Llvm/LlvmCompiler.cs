@@ -39,7 +39,10 @@ internal static class LlvmCompiler
             throw new JitInternalException($"LLVM could not parse the IR generated for `{name}`: {LlvmMessages.Take(parseError)}\n{ir}");
         var owned = new LlvmModuleHandle(module);
         if (LlvmApi.LLVMVerifyModule(module, 2, out var verifyError) != 0)
+        {
+            owned.Dispose(); // now, while its context lives: disposing the context frees the module too
             throw new JitInternalException($"the IR generated for `{name}` is invalid: {LlvmMessages.Take(verifyError)}\n{ir}");
+        }
         LlvmMessages.Take(verifyError);
         return owned;
     }

@@ -20,6 +20,9 @@ internal static class NativeAbi
     public const int AllocateOffset = 40;
     public const int ComplexMathOffset = 48;
 
+    /// <summary>In the JIT, the managed call (a GCHandle); in an exported library, the call's allocations.</summary>
+    public const int CallOffset = 56;
+
     /// <summary>The largest result (a Complex) fits in this many bytes.</summary>
     public const int ResultBytes = 16;
 }

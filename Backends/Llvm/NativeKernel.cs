@@ -46,6 +46,9 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
     {
         switch (arg)
         {
+            case Array array when !Dispatch.Arguments.IsZeroBased(array):
+                // Only a typed delegate (Compile<T>) gets here unchecked; native code indexes from 0.
+                throw new KernelArgumentException(ErrorCodes.ArgumentType, "an array argument's indices do not start at 0; kernels take arrays indexed from 0 (T[], T[,])");
             case Array array:
                 slot[0] = call.Pin(array);
                 for (var k = 0; k < array.Rank; k++)

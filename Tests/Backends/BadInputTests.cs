@@ -34,6 +34,26 @@ public sealed class BadInputTests
         Assert.AreEqual(ErrorCodes.ArgumentType, e.Code);
     }
 
+    /// <summary>Kernels index from 0; an array that does not (built with Array.CreateInstance and lower bounds) is refused, on every path.</summary>
+    [TestMethod]
+    public void AnArrayWhoseIndicesDoNotStartAtZero()
+    {
+        var shifted = Array.CreateInstance(typeof(double), [2, 2], [1, 1]);
+        var vector = Array.CreateInstance(typeof(double), [2], [1]);   // a double[*], not a double[]
+        var corner = Jit.Kernel((Arr a) => a[0, 0]);
+        foreach (var call in new Func<object?>[] { () => corner.Invoke(shifted), () => First.Invoke(vector) })
+        {
+            var e = Assert.ThrowsExactly<KernelArgumentException>(() => call());
+            Assert.AreEqual(ErrorCodes.ArgumentType, e.Code);
+            StringAssert.Contains(e.Message, "indices do not start at 0");
+        }
+        if (Jit.IsAvailable(Backend.Llvm))
+        {
+            var typed = Jit.Kernel<Func<double[,], double>>((Arr a) => a[0, 0], new JitOptions { Backend = Backend.Llvm });
+            Assert.AreEqual(ErrorCodes.ArgumentType, Assert.ThrowsExactly<KernelArgumentException>(() => typed((double[,])shifted)).Code);
+        }
+    }
+
     [TestMethod]
     public void AScalarWhereAnArrayIsExpected()
     {

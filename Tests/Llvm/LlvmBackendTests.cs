@@ -137,6 +137,19 @@ public sealed class LlvmBackendTests
     }
 
     [TestMethod]
+    public void AVersionIsReadFromTheLibraryOrItsFileNameAndLlvm14IsRefused()
+    {
+        var (loaded, problem) = LlvmLibrary.Load("/usr/lib/llvm-14/lib/libLLVM.so");   // llvm-14-dev: a link to libLLVM-14.so.1
+        Assert.IsNull(loaded);
+        StringAssert.Contains(problem, "is LLVM 14");
+        Assert.AreEqual(15, LlvmLibrary.Load("libLLVM-15.so.1").Loaded?.Version);
+    }
+
+    [TestMethod]
+    public void AKernelNameMayHoldAnyCharacter() =>
+        Assert.AreEqual(2L, Jit.Kernel((Val x) => x + 1, Llvm, name: "first line\nsecond; \"quoted\"").Invoke<long>(1L));
+
+    [TestMethod]
     public void TheVersionInUseIsReported() =>
         StringAssert.Matches(Jit.Describe(Backend.Llvm), new System.Text.RegularExpressions.Regex(@"^LLVM \d+ \(.*libLLVM.*\), CPU \S+"));
 }

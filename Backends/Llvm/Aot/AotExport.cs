@@ -20,18 +20,18 @@ internal static class AotExport
             throw new PlatformNotSupportedException("exporting kernels to a shared library is supported on x86-64 Linux");
         var target = LlvmTarget.Host;
         var vectorMath = LlvmJit.Instance.HasVectorMath;
+        var cNames = CNames(kernels);
         var folder = Directory.CreateTempSubdirectory("jitdsl-export-").FullName;
         try
         {
             var objects = new List<string> { WriteObject(folder, "runtime", AotRuntime.Ir(target)) };
             var header = new StringBuilder();
-            foreach (var export in kernels)
+            foreach (var (export, cName) in kernels.Zip(cNames))
             {
-                var cName = AotWrapper.CName(export.Name ?? export.Kernel.Name);
                 var lowered = export.Kernel.Lower(export.Signature);
                 var module = IrCodegen.Generate(lowered, $"jd_export_{cName}", export.Kernel.Options.FastMath, target, llvm.Version, vectorMath);
                 var (wrapper, declaration) = AotWrapper.Generate(cName, lowered, module, $"{export.Kernel.Name}: {export.Signature}");
-                objects.Add(WriteObject(folder, cName, module.Ir + wrapper));
+                objects.Add(WriteObject(folder, $"kernel.{cName}", module.Ir + wrapper));
                 header.Append(declaration).Append('\n');
             }
             Link(libraryPath, objects, vectorMath);
@@ -41,6 +41,34 @@ internal static class AotExport
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The C names of the entry points. Each must be new to the process that loads the library: a kernel called
+    /// <c>log</c> would take the place of libm's for every caller (the library's own calls included).
+    /// </summary>
+    private static List<string> CNames(IReadOnlyList<ExportedKernel> kernels)
+    {
+        var names = kernels.Select(k => AotWrapper.CName(k.Name ?? k.Kernel.Name)).ToList();
+        var libraries = new[] { "libc.so.6", "libm.so.6", "libmvec.so.1" }
+            .Select(l => NativeLibrary.TryLoad(l, out var handle) ? handle : IntPtr.Zero).Where(h => h != IntPtr.Zero).ToList();
+        try
+        {
+            foreach (var name in names)
+            {
+                if (names.Count(n => n == name) > 1)
+                    throw new ArgumentException($"two exported kernels have the C name `{name}`: give one of them another name (ExportedKernel.Name)", nameof(kernels));
+                if (name.StartsWith("jitdsl_", StringComparison.Ordinal) || name.StartsWith("jd_", StringComparison.Ordinal))
+                    throw new ArgumentException($"`{name}`: C names starting with jitdsl_ or jd_ are JitDsl's own", nameof(kernels));
+                if (libraries.Any(l => NativeLibrary.TryGetExport(l, name, out _)))
+                    throw new ArgumentException($"`{name}` is a function of the C library (libc, libm): an exported kernel named so would replace it for every caller; give the kernel another name (ExportedKernel.Name)", nameof(kernels));
+            }
+        }
+        finally
+        {
+            libraries.ForEach(NativeLibrary.Free);
+        }
+        return names;
     }
 
     private static string WriteObject(string folder, string name, string ir)

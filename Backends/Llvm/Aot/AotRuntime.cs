@@ -3,16 +3,19 @@ using System.Globalization;
 namespace JitDsl.Backends.Llvm.Aot;
 
 /// <summary>
-/// What an exported library needs in place of the managed callbacks: allocation with calloc (an array keeps
-/// its rank and shape just before its data, so that <c>jitdsl_free</c> and the entry points can find them),
-/// C99's complex functions, and a per-thread generator state (seeded like KernelRandom with 0; <c>Seed(n)</c>
-/// in a kernel reseeds it). Written in IR for the x86-64 System V calling convention.
+/// What an exported library needs in place of the managed callbacks: allocation with calloc, C99's complex
+/// functions, and a per-thread generator state (seeded like KernelRandom with 0; <c>Seed(n)</c> in a kernel
+/// reseeds it). An array keeps, just before its data, the previous allocation of the same call, its shape and
+/// its rank: <c>jitdsl_free</c> and the entry points find them there, and an entry point releases every
+/// array of the call but the one it returns, so that scratch arrays and arrays allocated before an error do
+/// not leak. Written in IR for the x86-64 System V calling convention.
 /// </summary>
 internal static class AotRuntime
 {
     public const string Allocate = "jd_aot_allocate";
     public const string ComplexMath = "jd_aot_complex";
     public const string RandomState = "jd_aot_random_state";
+    public const string Release = "jd_aot_release";
 
     // Element sizes by DType code: bool, int32, int64, float32, float64, complex128.
     private static readonly int[] ElementBytes = [1, 4, 8, 4, 8, 16];
@@ -65,18 +68,23 @@ internal static class AotRuntime
               %k1 = add i64 %k, 1
               br i1 %overflow, label %fail, label %loop
             sized:
-              %words = add i64 %rank64, 1
+              %words = add i64 %rank64, 2
               %header = mul i64 %words, 8
               %total = add i64 %count, %header
               %base = call ptr @calloc(i64 1, i64 %total)
               %null = icmp eq ptr %base, null
               br i1 %null, label %fail, label %fill
             fill:
+              %listp = getelementptr i8, ptr %ctx, i64 {{NativeAbi.CallOffset}}
+              %previous = load ptr, ptr %listp
+              store ptr %previous, ptr %base
+              %shape = getelementptr i64, ptr %base, i64 1
               %dimbytes = mul i64 %rank64, 8
-              call void @llvm.memcpy.p0.p0.i64(ptr %base, ptr %dims, i64 %dimbytes, i1 false)
-              %rankp = getelementptr i64, ptr %base, i64 %rank64
-              store i64 %rank64, ptr %rankp
+              call void @llvm.memcpy.p0.p0.i64(ptr %shape, ptr %dims, i64 %dimbytes, i1 false)
               %data = getelementptr i8, ptr %base, i64 %header
+              %rankp = getelementptr i64, ptr %data, i64 -1
+              store i64 %rank64, ptr %rankp
+              store ptr %data, ptr %listp
               ret ptr %data
             fail:
               ret ptr null
@@ -89,11 +97,38 @@ internal static class AotRuntime
             release:
               %rankp = getelementptr i64, ptr %data, i64 -1
               %rank = load i64, ptr %rankp
-              %words = add i64 %rank, 1
+              %words = add i64 %rank, 2
               %back = sub i64 0, %words
               %base = getelementptr i64, ptr %data, i64 %back
               call void @free(ptr %base)
               br label %done
+            done:
+              ret void
+            }
+
+            define void @{{Release}}(ptr %ctx, ptr %keep) {
+            entry:
+              %listp = getelementptr i8, ptr %ctx, i64 {{NativeAbi.CallOffset}}
+              %first = load ptr, ptr %listp
+              br label %loop
+            loop:
+              %data = phi ptr [ %first, %entry ], [ %next, %advance ]
+              %end = icmp eq ptr %data, null
+              br i1 %end, label %done, label %visit
+            visit:
+              %rankp = getelementptr i64, ptr %data, i64 -1
+              %rank = load i64, ptr %rankp
+              %words = add i64 %rank, 2
+              %back = sub i64 0, %words
+              %linkp = getelementptr i64, ptr %data, i64 %back
+              %next = load ptr, ptr %linkp
+              %kept = icmp eq ptr %data, %keep
+              br i1 %kept, label %advance, label %free
+            free:
+              call void @jitdsl_free(ptr %data)
+              br label %advance
+            advance:
+              br label %loop
             done:
               ret void
             }

@@ -21,42 +21,44 @@ internal static class AotWrapper
         var irParameters = new List<string>();
         var packing = new StringBuilder();
         var slot = 0;
-        var arrays = new List<(string Name, Type Type)>();
+        var arrays = new List<(string Value, Type Type)>();
         foreach (var parameter in lowered.Parameters)
         {
+            // The C name as the user wrote it; in IR a prefix keeps it apart from the wrapper's own values.
             var name = CName(parameter.Name ?? $"arg{slot}");
+            var value = $"%p.{name}";
             var type = parameter.Type;
             if (type.IsArray)
             {
                 var element = type.GetElementType()!;
                 cParameters.Add($"{CType(element)}* {name}");
-                irParameters.Add($"ptr %{name}");
-                packing.Append(Store("ptr", $"%{name}", slot));
+                irParameters.Add($"ptr {value}");
+                packing.Append(Store("ptr", value, slot));
                 for (var k = 0; k < type.GetArrayRank(); k++)
                 {
                     cParameters.Add($"int64_t {name}_dim{k}");
-                    irParameters.Add($"i64 %{name}_dim{k}");
-                    packing.Append(Store("i64", $"%{name}_dim{k}", slot + 1 + k));
+                    irParameters.Add($"i64 {value}_dim{k}");
+                    packing.Append(Store("i64", $"{value}_dim{k}", slot + 1 + k));
                 }
-                arrays.Add((name, type));
+                arrays.Add((value, type));
             }
             else if (type == typeof(Complex))
             {
                 cParameters.Add($"double {name}_re, double {name}_im");
-                irParameters.Add($"double %{name}_re, double %{name}_im");
-                packing.Append(Store("double", $"%{name}_re", slot)).Append(Store("double", $"%{name}_im", slot + 1));
+                irParameters.Add($"double {value}_re, double {value}_im");
+                packing.Append(Store("double", $"{value}_re", slot)).Append(Store("double", $"{value}_im", slot + 1));
             }
             else if (type == typeof(bool))
             {
                 cParameters.Add($"bool {name}");
-                irParameters.Add($"i1 zeroext %{name}");
-                packing.Append($"  %{name}.byte = zext i1 %{name} to i8\n").Append(Store("i8", $"%{name}.byte", slot));
+                irParameters.Add($"i1 zeroext {value}");
+                packing.Append($"  {value}.byte = zext i1 {value} to i8\n").Append(Store("i8", $"{value}.byte", slot));
             }
             else
             {
                 cParameters.Add($"{CType(type)} {name}");
-                irParameters.Add($"{IrType.Of(type)} %{name}");
-                packing.Append(Store(IrType.Of(type), $"%{name}", slot));
+                irParameters.Add($"{IrType.Of(type)} {value}");
+                packing.Append(Store(IrType.Of(type), value, slot));
             }
             slot += IrType.Slots(type);
         }
@@ -84,9 +86,13 @@ internal static class AotWrapper
         ir.Append("  %ok = icmp eq i32 %status, 0\n  br i1 %ok, label %done, label %failed\n");
         ir.Append(Failure(cName, module.Sites.Count));
         ir.Append("done:\n");
+        if (result.IsArray)
+            ir.Append("  %keep = load ptr, ptr %ret\n");
+        ir.Append($"  call void @{AotRuntime.Release}(ptr %ctx, ptr {(result.IsArray ? "%keep" : "null")})\n");
         ir.Append(Result(result, arrays));
         ir.Append("}\n\n");
-        ir.Append($"declare ptr @{AotRuntime.RandomState}()\ndeclare ptr @{AotRuntime.Allocate}(ptr, i32, i32, ptr)\ndeclare void @{AotRuntime.ComplexMath}(i32, ptr, ptr, ptr)\n");
+        ir.Append($"declare ptr @{AotRuntime.RandomState}()\ndeclare ptr @{AotRuntime.Allocate}(ptr, i32, i32, ptr)\n");
+        ir.Append($"declare void @{AotRuntime.ComplexMath}(i32, ptr, ptr, ptr)\ndeclare void @{AotRuntime.Release}(ptr, ptr)\n");
 
         var declaration = $"/* {comment} */\nint32_t {cName}({string.Join(", ", cParameters)});\n";
         return (ir.ToString(), declaration);
@@ -101,6 +107,7 @@ internal static class AotWrapper
 
     private static string Failure(string cName, int siteCount) => $$"""
         failed:
+          call void @{{AotRuntime.Release}}(ptr %ctx, ptr null)
           %report = icmp ne ptr %error, null
           br i1 %report, label %copy, label %out
         copy:
@@ -134,7 +141,7 @@ internal static class AotWrapper
 
         """;
 
-    private static string Result(Type result, List<(string Name, Type Type)> arrays)
+    private static string Result(Type result, List<(string Value, Type Type)> arrays)
     {
         if (result == typeof(void))
             return "  ret i32 0\n";
@@ -152,10 +159,10 @@ internal static class AotWrapper
         var candidates = arrays.Where(a => a.Type == result).ToList();
         for (var c = 0; c < candidates.Count; c++)
         {
-            var name = candidates[c].Name;
-            text.Append($"  %is{c} = icmp eq ptr %data, %{name}\n  br i1 %is{c}, label %arg{c}, label %next{c}\narg{c}:\n");
+            var value = candidates[c].Value;
+            text.Append($"  %is{c} = icmp eq ptr %data, {value}\n  br i1 %is{c}, label %arg{c}, label %next{c}\narg{c}:\n");
             for (var k = 0; k < rank; k++)
-                text.Append($"  %arg{c}.s{k} = getelementptr i8, ptr %result, i64 {8 + 8 * k}\n  store i64 %{name}_dim{k}, ptr %arg{c}.s{k}\n");
+                text.Append($"  %arg{c}.s{k} = getelementptr i8, ptr %result, i64 {8 + 8 * k}\n  store i64 {value}_dim{k}, ptr %arg{c}.s{k}\n");
             text.Append($"  store i32 0, ptr %ownedp\n  ret i32 0\nnext{c}:\n");
         }
         text.Append($"  %header = getelementptr i64, ptr %data, i64 -{rank + 1}\n");

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace JitDsl.Backends.Llvm.Interop;
 
@@ -8,7 +10,7 @@ namespace JitDsl.Backends.Llvm.Interop;
 /// <c>JITDSL_LLVM</c> environment variable, and maps <see cref="LlvmApi.Library"/> to it. LLVM 14 and older
 /// are not used: their textual IR has no opaque pointers by default.
 /// </summary>
-internal static class LlvmLibrary
+internal static partial class LlvmLibrary
 {
     public const string EnvironmentVariable = "JITDSL_LLVM";
     private const int Newest = 22;
@@ -45,9 +47,11 @@ internal static class LlvmLibrary
             if (!NativeLibrary.TryLoad(candidate, out var handle))
                 continue;
             var version = VersionOf(handle, candidate);
+            if (version is null)
+                return (null, $"which LLVM {candidate} is cannot be told (LLVM 16 and newer say; an older one must be named by its versioned file, e.g. libLLVM-15.so.1).");
             if (version < Oldest)
                 return (null, $"{candidate} is LLVM {version}.");
-            return (new LoadedLlvm(handle, candidate, version), null);
+            return (new LoadedLlvm(handle, candidate, version.Value), null);
         }
         return (null, string.IsNullOrEmpty(explicitPath) ? "no libLLVM was found." : $"{explicitPath} could not be loaded.");
     }
@@ -55,8 +59,8 @@ internal static class LlvmLibrary
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
         name == LlvmApi.Library && Loaded is { } loaded ? loaded.Handle : IntPtr.Zero;
 
-    /// <summary>LLVMGetVersion exists from LLVM 16; before that the file name tells.</summary>
-    private static unsafe int VersionOf(IntPtr handle, string name)
+    /// <summary>LLVMGetVersion exists from LLVM 16; before that the file name tells (through a symbolic link too).</summary>
+    private static unsafe int? VersionOf(IntPtr handle, string name)
     {
         if (NativeLibrary.TryGetExport(handle, "LLVMGetVersion", out var getVersion))
         {
@@ -64,9 +68,19 @@ internal static class LlvmLibrary
             ((delegate* unmanaged<uint*, uint*, uint*, void>)getVersion)(&major, &minor, &patch);
             return (int)major;
         }
-        var digits = new string(Path.GetFileName(name).SkipWhile(c => !char.IsAsciiDigit(c)).TakeWhile(char.IsAsciiDigit).ToArray());
-        return int.TryParse(digits, out var version) ? version : Oldest;
+        var target = Path.IsPathRooted(name) && File.Exists(name) ? File.ResolveLinkTarget(name, returnFinalTarget: true)?.FullName : null;
+        foreach (var path in new[] { target, name })
+        {
+            var match = path is null ? Match.Empty : VersionInName().Match(path);
+            if (match.Success)
+                return int.Parse(match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value, CultureInfo.InvariantCulture);
+        }
+        return null;
     }
+
+    /// <summary><c>libLLVM-15.so.1</c>, <c>libLLVM.so.15</c>, or a file in <c>llvm-15/</c>.</summary>
+    [GeneratedRegex(@"libLLVM[-.](?:so\.)?(\d+)|llvm-(\d+)/")]
+    private static partial Regex VersionInName();
 }
 
 /// <summary>The libLLVM in use: its handle, the name it was loaded by, and its major version.</summary>

@@ -43,7 +43,7 @@ internal sealed partial class IrCodegen
         codegen.Entry(kernel);
 
         var text = new StringBuilder();
-        text.Append($"; JitDsl kernel {kernel.Name}\n");
+        text.Append($"; JitDsl kernel {string.Concat(kernel.Name?.Select(c => char.IsControl(c) ? ' ' : c) ?? [])}\n");
         text.Append($"target triple = \"{target.Triple}\"\n");
         text.Append($"target datalayout = \"{target.DataLayout}\"\n\n");
         text.Append(IrPrelude.Text);
