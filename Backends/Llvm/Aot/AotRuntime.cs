@@ -90,16 +90,22 @@ internal static class AotRuntime
               ret ptr null
             }
 
-            define void @jitdsl_free(ptr %data) {
-            entry:
-              %null = icmp eq ptr %data, null
-              br i1 %null, label %done, label %release
-            release:
+            ; The start of an array's block: its link to the previous allocation, then its shape and rank.
+            define internal ptr @block(ptr %data) {
               %rankp = getelementptr i64, ptr %data, i64 -1
               %rank = load i64, ptr %rankp
               %words = add i64 %rank, 2
               %back = sub i64 0, %words
               %base = getelementptr i64, ptr %data, i64 %back
+              ret ptr %base
+            }
+
+            define void @jitdsl_free(ptr %data) {
+            entry:
+              %null = icmp eq ptr %data, null
+              br i1 %null, label %done, label %release
+            release:
+              %base = call ptr @block(ptr %data)
               call void @free(ptr %base)
               br label %done
             done:
@@ -116,16 +122,12 @@ internal static class AotRuntime
               %end = icmp eq ptr %data, null
               br i1 %end, label %done, label %visit
             visit:
-              %rankp = getelementptr i64, ptr %data, i64 -1
-              %rank = load i64, ptr %rankp
-              %words = add i64 %rank, 2
-              %back = sub i64 0, %words
-              %linkp = getelementptr i64, ptr %data, i64 %back
-              %next = load ptr, ptr %linkp
+              %base = call ptr @block(ptr %data)
+              %next = load ptr, ptr %base
               %kept = icmp eq ptr %data, %keep
               br i1 %kept, label %advance, label %free
             free:
-              call void @jitdsl_free(ptr %data)
+              call void @free(ptr %base)
               br label %advance
             advance:
               br label %loop
