@@ -4,6 +4,7 @@ using JitDsl.Backends.Dispatch;
 using JitDsl.Dsl.Tracing;
 using JitDsl.Dsl.Tree;
 using JitDsl.Dsl.Typing;
+using Linq = System.Linq.Expressions.Expression;
 
 namespace JitDsl;
 
@@ -77,8 +78,25 @@ public sealed class Kernel
                 $"{typeof(TDelegate).Name} has {parameters.Length} parameter(s) but kernel `{Name}` takes {tree.Parameters.Count}");
         Arguments.CheckAccepted(tree, signature);
         var typed = dispatcher.Specialize(signature, new DeclaredSignature(result, signature)).Code.Typed;
+        if (invoke.GetParameters().Any(p => p.ParameterType.IsArray && p.ParameterType.GetArrayRank() > 1))
+            typed = ZeroBasedGuard(typed);
         // A delegate type of the user's own (not Func/Action) wraps the compiled one.
         return typed as TDelegate ?? (TDelegate)Delegate.CreateDelegate(typeof(TDelegate), typed, typed.GetType().GetMethod("Invoke")!);
+    }
+
+    /// <summary>
+    /// The typed delegate behind a check of its multi-dimensional arrays, which, unlike T[], may have been made
+    /// with lower bounds: kernels index from 0 (the dispatcher checks what <see cref="Invoke(object?[])"/> gets).
+    /// </summary>
+    private Delegate ZeroBasedGuard(Delegate typed)
+    {
+        var parameters = typed.GetType().GetMethod("Invoke")!.GetParameters()
+            .Select((p, k) => Linq.Parameter(p.ParameterType, tree.Parameters[k].Name)).ToArray();
+        var require = typeof(Arguments).GetMethod(nameof(Arguments.RequireZeroBased))!;
+        var checks = parameters.Where(p => p.Type.IsArray && p.Type.GetArrayRank() > 1)
+            .Select(p => (Linq)Linq.Call(require, p, Linq.Constant(p.Name), Linq.Constant(Name)));
+        var call = Linq.Invoke(Linq.Constant(typed), parameters);
+        return Linq.Lambda(typed.GetType(), Linq.Block([.. checks, call]), parameters).Compile();
     }
 
     /// <summary>Calls this kernel from the body of another kernel being traced (a device function).</summary>

@@ -21,17 +21,32 @@ internal static class Arguments
             types[k] = DTypes.JitTypeOf(arg.GetType()) ?? throw new KernelArgumentException(ErrorCodes.ArgumentType,
                 $"argument `{name}` of kernel `{kernel.Name}` is a {arg.GetType().Name}; kernels take bool, int, long, float, double, Complex and arrays of them (T[], T[,])",
                 name);
-            if (arg is Array array && !IsZeroBased(array))
-                throw new KernelArgumentException(ErrorCodes.ArgumentType,
-                    $"argument `{name}` of kernel `{kernel.Name}` is an array whose indices do not start at 0; kernels take arrays indexed from 0 (T[], T[,])",
-                    name);
+            if (arg is Array array)
+                RequireZeroBased(array, name, kernel.Name);
         }
         return new Signature(types);
     }
 
-    /// <summary>Whether every axis of the array starts at index 0 (a <c>T[*]</c> or a <c>T[,]</c> with lower bounds does not).</summary>
-    public static bool IsZeroBased(Array array) =>
-        (array.Rank > 1 || array.GetType().IsSZArray) && Enumerable.Range(0, array.Rank).All(k => array.GetLowerBound(k) == 0);
+    /// <summary>Refuses an array whose indices do not all start at 0 (a <c>T[*]</c>, or a <c>T[,]</c> made with lower bounds).</summary>
+    public static void RequireZeroBased(Array array, string name, string kernelName)
+    {
+        if (!IsZeroBased(array))
+            throw new KernelArgumentException(ErrorCodes.ArgumentType,
+                $"argument `{name}` of kernel `{kernelName}` is an array whose indices do not start at 0; kernels take arrays indexed from 0 (T[], T[,])",
+                name);
+    }
+
+    public static bool IsZeroBased(Array array)
+    {
+        if (array.Rank == 1)
+            return array.GetType().IsSZArray;
+        for (var k = 0; k < array.Rank; k++)
+        {
+            if (array.GetLowerBound(k) != 0)
+                return false;
+        }
+        return true;
+    }
 
     /// <summary>Each type is one its parameter's handle accepts (an <c>Arr&lt;double&gt;</c> takes only float64 arrays).</summary>
     public static void CheckAccepted(KernelTree kernel, Signature signature)

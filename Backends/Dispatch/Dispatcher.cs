@@ -84,7 +84,8 @@ internal sealed class Dispatcher
             return false;
         for (var k = 0; k < args.Length; k++)
         {
-            if (args[k]?.GetType() != expected[k])
+            // A T[,] with lower bounds has T[,]'s type: it must take the checking path.
+            if (args[k]?.GetType() != expected[k] || args[k] is Array { Rank: > 1 } array && !Arguments.IsZeroBased(array))
                 return false;
         }
         return true;
