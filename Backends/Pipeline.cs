@@ -40,7 +40,11 @@ internal static class Pipeline
     {
         var module = Stage(kernel, stages, "llvm ir", () => LlvmBackend.Generate(lowered, options), m => m.Ir);
         var code = Stage(kernel, stages, "optimize and emit", () => LlvmBackend.Emit(module, options.Cache),
-            c => $"; object code: {c.Source}\n; optimised IR\n{LlvmCompiler.OptimizedIr(module.Ir, module.Symbol)}\n; assembly\n{LlvmCompiler.Assembly(module.Ir, module.Symbol)}");
+            c =>
+            {
+                var (optimized, assembly) = LlvmCompiler.Inspect(module.Ir, module.Symbol);
+                return $"; object code: {c.Source}\n; optimised IR\n{optimized}\n; assembly\n{assembly}";
+            });
         return Stage(kernel, stages, "link", () => LlvmBackend.Link(module, code, lowered),
             _ => $"{module.Symbol} linked by ORC LLJIT ({Llvm.Interop.LlvmLibrary.Loaded!.Path}); object code {code.Source}\n");
     }
@@ -66,6 +70,9 @@ internal static class Pipeline
         return result;
     }
 }
+
+/// <summary>A kernel specialization ready to run, from either backend: its typed delegate and the boxed entry used by dynamic calls.</summary>
+internal sealed record CompiledKernel(Delegate Typed, Func<object?[], object?> Boxed);
 
 /// <summary>A compiled specialization: the signature it serves, its result type, the code, and the record of its stages.</summary>
 internal sealed record Specialization(Signature Signature, JitType? Result, CompiledKernel Code, IReadOnlyList<StageReport> Stages)

@@ -27,6 +27,3 @@ internal static class ClrBackend
         return Expression.Lambda<Func<object?[], object?>>(body, args).Compile();
     }
 }
-
-/// <summary>A kernel specialization ready to run: its typed delegate and the boxed entry used by dynamic calls.</summary>
-internal sealed record CompiledKernel(Delegate Typed, Func<object?[], object?> Boxed);

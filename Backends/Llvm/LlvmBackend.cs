@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using JitDsl.Backends.Clr;
 using JitDsl.Backends.Llvm.Interop;
 using JitDsl.Backends.Llvm.IrGen;
 
@@ -21,9 +20,9 @@ internal static class LlvmBackend
     public static NativeModule Generate(LambdaExpression lowered, JitOptions options)
     {
         var llvm = LlvmLibrary.Require();
-        var draft = IrCodegen.Generate(lowered, Placeholder, options.FastMath, LlvmTarget.Host, llvm.Version, LlvmJit.Instance.HasVectorMath);
+        var draft = IrCodegen.Generate(lowered, Placeholder, options.FastMath, LlvmTarget.Host, llvm.Version, VectorMath.IsAvailable);
         var key = ObjectCache.Key(draft.Ir, $"LLVM {llvm.Version} {llvm.Path}");
-        var name = new string((lowered.Name ?? "kernel").Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        var name = IrFunction.Identifier(lowered.Name ?? "kernel");
         var symbol = $"jd_{name}_{key[..16]}";
         return draft with { Symbol = symbol, Ir = draft.Ir.Replace($"@{Placeholder}(", $"@{symbol}(", StringComparison.Ordinal), Key = key };
     }

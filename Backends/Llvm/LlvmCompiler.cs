@@ -17,11 +17,11 @@ internal static class LlvmCompiler
     public static byte[] ObjectCode(string ir, string name, bool forJit = true) =>
         Run(ir, name, (machine, module) => Emit(machine, module, ObjectFile), forJit);
 
-    public static string OptimizedIr(string ir, string name) =>
-        Run(ir, name, (_, module) => LlvmMessages.Take(LlvmApi.LLVMPrintModuleToString(module.DangerousGetHandle())));
-
-    public static string Assembly(string ir, string name) =>
-        Run(ir, name, (machine, module) => Encoding.UTF8.GetString(Emit(machine, module, AssemblyFile)));
+    /// <summary>What <c>Inspect</c> shows: the optimised IR and the assembly made from it, optimising once.</summary>
+    public static (string OptimizedIr, string Assembly) Inspect(string ir, string name) =>
+        Run(ir, name, (machine, module) => (
+            LlvmMessages.Take(LlvmApi.LLVMPrintModuleToString(module.DangerousGetHandle())),
+            Encoding.UTF8.GetString(Emit(machine, module, AssemblyFile))));
 
     private static T Run<T>(string ir, string name, Func<LlvmTargetMachineHandle, LlvmModuleHandle, T> finish, bool forJit = true)
     {

@@ -23,16 +23,14 @@ internal sealed class LlvmJit
         var prefix = LlvmApi.LLVMOrcLLJITGetGlobalPrefix(jit);
         LlvmMessages.Check(LlvmApi.LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(out var process, prefix, IntPtr.Zero, IntPtr.Zero), "searching the process's symbols");
         LlvmApi.LLVMOrcJITDylibAddGenerator(mainDylib, process);
-        var missing = LlvmMessages.Describe(LlvmApi.LLVMOrcCreateDynamicLibrarySearchGeneratorForPath(out var vectorMath, VectorMath.Library, prefix, IntPtr.Zero, IntPtr.Zero));
-        if (missing is null)
+        if (VectorMath.IsAvailable)
+        {
+            LlvmMessages.Check(LlvmApi.LLVMOrcCreateDynamicLibrarySearchGeneratorForPath(out var vectorMath, VectorMath.Library, prefix, IntPtr.Zero, IntPtr.Zero), "searching libmvec");
             LlvmApi.LLVMOrcJITDylibAddGenerator(mainDylib, vectorMath);
-        HasVectorMath = missing is null;
+        }
     }
 
     public static LlvmJit Instance => Shared.Value;
-
-    /// <summary>Whether libmvec was found; without it, math calls in loops stay scalar.</summary>
-    public bool HasVectorMath { get; }
 
     /// <summary>Whether code defining <paramref name="symbol"/> is already linked.</summary>
     public bool IsLoaded(string symbol)

@@ -10,21 +10,27 @@ namespace JitDsl.Backends.Llvm;
 /// an error the kernel recorded in the context; the managed side then throws the same exception the Clr
 /// backend would. Nothing ever unwinds through native frames.
 /// </summary>
-internal static class NativeAbi
+internal static unsafe class NativeAbi
 {
-    public const int ErrorOffset = 0;
-    public const int Value1Offset = 8;
-    public const int Value2Offset = 16;
-    public const int SiteOffset = 24;
-    public const int RandomOffset = 32;
-    public const int AllocateOffset = 40;
-    public const int ComplexMathOffset = 48;
+    // Where the generated code finds NativeContext's fields: read from the struct, so the two cannot drift.
+    public static readonly int ErrorOffset = Offset(nameof(NativeContext.Error));
+    public static readonly int Value1Offset = Offset(nameof(NativeContext.Value1));
+    public static readonly int Value2Offset = Offset(nameof(NativeContext.Value2));
+    public static readonly int SiteOffset = Offset(nameof(NativeContext.Site));
+    public static readonly int RandomOffset = Offset(nameof(NativeContext.Random));
+    public static readonly int AllocateOffset = Offset(nameof(NativeContext.Allocate));
+    public static readonly int ComplexMathOffset = Offset(nameof(NativeContext.ComplexMath));
 
-    /// <summary>In the JIT, the managed call (a GCHandle); in an exported library, the call's allocations.</summary>
-    public const int CallOffset = 56;
+    /// <summary>In an exported library, the call's allocations (the JIT's callbacks find the call on their thread).</summary>
+    public static readonly int AllocationsOffset = Offset(nameof(NativeContext.Allocations));
+
+    /// <summary>The context's size in 8-byte words (an exported entry point allocates it).</summary>
+    public static readonly int ContextWords = sizeof(NativeContext) / 8;
 
     /// <summary>The largest result (a Complex) fits in this many bytes.</summary>
     public const int ResultBytes = 16;
+
+    private static int Offset(string field) => (int)Marshal.OffsetOf<NativeContext>(field);
 }
 
 /// <summary>What went wrong in a compiled kernel; recorded in <see cref="NativeContext.Error"/>.</summary>
@@ -60,5 +66,5 @@ internal unsafe struct NativeContext
     public ulong* Random;
     public delegate* unmanaged<NativeContext*, int, int, long*, void*> Allocate;
     public delegate* unmanaged<int, Complex*, Complex*, Complex*, void> ComplexMath;
-    public IntPtr Call;
+    public IntPtr Allocations;
 }

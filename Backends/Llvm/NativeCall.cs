@@ -4,13 +4,20 @@ using System.Runtime.InteropServices;
 namespace JitDsl.Backends.Llvm;
 
 /// <summary>
-/// One call of a compiled kernel from the managed side: the arrays pinned for it (arguments, and those the
+/// The compiled-kernel call in progress on this thread: the arrays pinned for it (arguments, and those the
 /// kernel allocates through the callback), released when the call returns; and a failure in a callback,
-/// which must not unwind through native frames and is rethrown afterwards.
+/// which must not unwind through native frames and is rethrown afterwards. Callbacks run on the calling
+/// thread, and a thread runs one kernel at a time, so one instance per thread serves every call.
 /// </summary>
 internal sealed class NativeCall : IDisposable
 {
+    [ThreadStatic]
+    private static NativeCall? current;
+
     private readonly List<(Array Array, GCHandle Pin)> pinned = [];
+
+    /// <summary>This thread's call, empty: dispose it when the kernel returns.</summary>
+    public static NativeCall Current => current ??= new NativeCall();
 
     public ExceptionDispatchInfo? Failure { get; set; }
 
@@ -38,5 +45,6 @@ internal sealed class NativeCall : IDisposable
         foreach (var (_, pin) in pinned)
             pin.Free();
         pinned.Clear();
+        Failure = null;
     }
 }

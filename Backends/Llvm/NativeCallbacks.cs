@@ -14,7 +14,7 @@ internal static unsafe class NativeCallbacks
     [UnmanagedCallersOnly]
     public static void* Allocate(NativeContext* context, int dtype, int rank, long* dimensions)
     {
-        var call = (NativeCall)GCHandle.FromIntPtr(context->Call).Target!;
+        var call = NativeCall.Current;
         try
         {
             var lengths = new int[rank];

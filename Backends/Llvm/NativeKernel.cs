@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using JitDsl.Lowering.Runtime;
 
 namespace JitDsl.Backends.Llvm;
@@ -16,39 +15,27 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
 
     public object? Invoke(object?[] args)
     {
-        using var call = new NativeCall();
-        var self = GCHandle.Alloc(call);
-        try
+        using var call = NativeCall.Current;
+        var slots = stackalloc long[Math.Max(1, slotCount)];
+        var slot = 0;
+        for (var k = 0; k < parameters.Length; k++)
+            slot += Pack(args[k]!, slots + slot, call);
+        var context = new NativeContext
         {
-            var slots = stackalloc long[Math.Max(1, slotCount)];
-            var slot = 0;
-            for (var k = 0; k < parameters.Length; k++)
-                slot += Pack(args[k]!, slots + slot, call);
-            var context = new NativeContext
-            {
-                Random = KernelRandom.ForThisThread.State,
-                Allocate = &NativeCallbacks.Allocate,
-                ComplexMath = &NativeCallbacks.ComplexMath,
-                Call = GCHandle.ToIntPtr(self),
-            };
-            var resultBytes = stackalloc byte[NativeAbi.ResultBytes];
-            if (entry(&context, slots, resultBytes) != 0)
-                Fail(context, call);
-            return Read(resultBytes, call);
-        }
-        finally
-        {
-            self.Free();
-        }
+            Random = KernelRandom.ForThisThread.State,
+            Allocate = &NativeCallbacks.Allocate,
+            ComplexMath = &NativeCallbacks.ComplexMath,
+        };
+        var resultBytes = stackalloc byte[NativeAbi.ResultBytes];
+        if (entry(&context, slots, resultBytes) != 0)
+            Fail(context, call);
+        return Read(resultBytes, call);
     }
 
     private static int Pack(object arg, long* slot, NativeCall call)
     {
         switch (arg)
         {
-            case Array array when !Dispatch.Arguments.IsZeroBased(array):
-                // Only a typed delegate (Compile<T>) gets here unchecked; native code indexes from 0.
-                throw new KernelArgumentException(ErrorCodes.ArgumentType, "an array argument's indices do not start at 0; kernels take arrays indexed from 0 (T[], T[,])");
             case Array array:
                 slot[0] = call.Pin(array);
                 for (var k = 0; k < array.Rank; k++)

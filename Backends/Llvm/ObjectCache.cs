@@ -14,6 +14,7 @@ internal static class ObjectCache
 {
     public const string EnvironmentVariable = "JITDSL_CACHE_DIR";
     private const string Magic = "JITDSL-OBJECT-1\n";
+    private static readonly byte[] Header = Encoding.ASCII.GetBytes(Magic);
 
     public static string Folder
     {
@@ -41,20 +42,15 @@ internal static class ObjectCache
         {
             entry = File.ReadAllBytes(PathOf(key));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-        var header = Encoding.ASCII.GetBytes(Magic);
         const int DigestLength = 32;
-        if (entry.Length < header.Length + DigestLength || !entry.AsSpan(0, header.Length).SequenceEqual(header))
+        if (entry.Length < Header.Length + DigestLength || !entry.AsSpan(0, Header.Length).SequenceEqual(Header))
             return null;
-        var digest = entry.AsSpan(header.Length, DigestLength);
-        var code = entry.AsSpan(header.Length + DigestLength);
+        var digest = entry.AsSpan(Header.Length, DigestLength);
+        var code = entry.AsSpan(Header.Length + DigestLength);
         return SHA256.HashData(code).AsSpan().SequenceEqual(digest) ? code.ToArray() : null;
     }
 
@@ -68,7 +64,7 @@ internal static class ObjectCache
             Directory.CreateDirectory(Folder);
             using (var file = File.Create(temporary))
             {
-                file.Write(Encoding.ASCII.GetBytes(Magic));
+                file.Write(Header);
                 file.Write(SHA256.HashData(code));
                 file.Write(code);
             }

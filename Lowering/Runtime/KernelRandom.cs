@@ -51,10 +51,15 @@ internal sealed unsafe class KernelRandom
         return result;
     }
 
-    private void Seed(ulong seed)
+    private void Seed(ulong seed) => SeededState(seed).CopyTo(new Span<ulong>(State, 4));
+
+    /// <summary>The state <c>Seed(seed)</c> gives: four SplitMix64 draws.</summary>
+    public static ulong[] SeededState(ulong seed)
     {
+        var state = new ulong[4];
         for (var k = 0; k < 4; k++)
-            State[k] = SplitMix(ref seed);
+            state[k] = SplitMix(ref seed);
+        return state;
     }
 
     private static ulong SplitMix(ref ulong state)

@@ -37,6 +37,6 @@ public sealed class LlvmBindingTests
         var values = Enumerable.Range(1, 100).Select(i => (long)i).ToArray();
         fixed (long* data = values)
             Assert.AreEqual(5050L, sum(data, values.Length));
-        StringAssert.Contains(LlvmCompiler.Assembly(ir, "jd_test_sum"), "jd_test_sum");
+        StringAssert.Contains(LlvmCompiler.Inspect(ir, "jd_test_sum").Assembly, "jd_test_sum");
     }
 }

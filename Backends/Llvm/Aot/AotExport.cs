@@ -19,7 +19,7 @@ internal static class AotExport
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("exporting kernels to a shared library is supported on x86-64 Linux");
         var target = LlvmTarget.Host;
-        var vectorMath = LlvmJit.Instance.HasVectorMath;
+        var vectorMath = VectorMath.IsAvailable;
         var cNames = CNames(kernels);
         var folder = Directory.CreateTempSubdirectory("jitdsl-export-").FullName;
         try
@@ -101,7 +101,7 @@ internal static class AotExport
 
     private static string Header(string library, string declarations)
     {
-        var guard = new string(library.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray()) + "_H";
+        var guard = IrFunction.Identifier(library.ToUpperInvariant()) + "_H";
         return $$"""
             /* {{library}}: kernels compiled ahead of time by JitDsl. */
             #ifndef {{guard}}

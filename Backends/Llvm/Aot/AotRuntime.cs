@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using JitDsl.Lowering.Runtime;
 
 namespace JitDsl.Backends.Llvm.Aot;
 
@@ -17,16 +19,16 @@ internal static class AotRuntime
     public const string RandomState = "jd_aot_random_state";
     public const string Release = "jd_aot_release";
 
-    // Element sizes by DType code: bool, int32, int64, float32, float64, complex128.
-    private static readonly int[] ElementBytes = [1, 4, 8, 4, 8, 16];
-
-    private static readonly string[] ComplexFunctions =
-        ["csqrt", "cexp", "clog", "csin", "ccos", "ctan", "casin", "cacos", "catan", "csinh", "ccosh", "ctanh"];
+    // C99's functions in ComplexFunction's order; Pow, the last, is cpow with two arguments.
+    private static readonly string[] ComplexFunctions = Enum.GetValues<ComplexFunction>()
+        .Where(f => f != ComplexFunction.Pow).Select(f => "c" + f.ToString().ToLowerInvariant()).ToArray();
 
     public static string Ir(LlvmTarget target)
     {
-        var seed = InitialState();
-        var sizes = string.Join(", ", ElementBytes.Select(b => $"i64 {b}"));
+        // KernelRandom's seeding with 0, so an unseeded exported kernel starts like Seed(0).
+        var seed = KernelRandom.SeededState(0).Select(w => unchecked((long)w).ToString(CultureInfo.InvariantCulture));
+        var dtypes = Enum.GetValues<DType>();
+        var sizes = string.Join(", ", dtypes.Select(d => $"i64 {RuntimeHelpers.SizeOf(d.ClrType().TypeHandle)}"));
         var cases = string.Join("\n", ComplexFunctions.Select((f, k) => $"    i32 {k}, label %{f}"));
         var calls = string.Concat(ComplexFunctions.Select(f => $$"""
             {{f}}:
@@ -41,7 +43,7 @@ internal static class AotRuntime
             target datalayout = "{{target.DataLayout}}"
 
             @state = internal thread_local global [4 x i64] [{{string.Join(", ", seed.Select(w => $"i64 {w}"))}}]
-            @sizes = private constant [6 x i64] [{{sizes}}]
+            @sizes = private constant [{{dtypes.Length}} x i64] [{{sizes}}]
 
             define ptr @{{RandomState}}() {
               ret ptr @state
@@ -50,7 +52,7 @@ internal static class AotRuntime
             define ptr @{{Allocate}}(ptr %ctx, i32 %dtype, i32 %rank, ptr %dims) {
             entry:
               %code = sext i32 %dtype to i64
-              %sizep = getelementptr [6 x i64], ptr @sizes, i64 0, i64 %code
+              %sizep = getelementptr [{{dtypes.Length}} x i64], ptr @sizes, i64 0, i64 %code
               %size = load i64, ptr %sizep
               %rank64 = sext i32 %rank to i64
               br label %loop
@@ -75,7 +77,7 @@ internal static class AotRuntime
               %null = icmp eq ptr %base, null
               br i1 %null, label %fail, label %fill
             fill:
-              %listp = getelementptr i8, ptr %ctx, i64 {{NativeAbi.CallOffset}}
+              %listp = getelementptr i8, ptr %ctx, i64 {{NativeAbi.AllocationsOffset}}
               %previous = load ptr, ptr %listp
               store ptr %previous, ptr %base
               %shape = getelementptr i64, ptr %base, i64 1
@@ -114,7 +116,7 @@ internal static class AotRuntime
 
             define void @{{Release}}(ptr %ctx, ptr %keep) {
             entry:
-              %listp = getelementptr i8, ptr %ctx, i64 {{NativeAbi.CallOffset}}
+              %listp = getelementptr i8, ptr %ctx, i64 {{NativeAbi.AllocationsOffset}}
               %first = load ptr, ptr %listp
               br label %loop
             loop:
@@ -161,16 +163,4 @@ internal static class AotRuntime
             """;
     }
 
-    // KernelRandom's seeding (SplitMix64 from 0), so an unseeded exported kernel starts like Seed(0).
-    private static IEnumerable<string> InitialState()
-    {
-        var state = 0UL;
-        for (var k = 0; k < 4; k++)
-        {
-            var z = state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            yield return unchecked((long)(z ^ (z >> 31))).ToString(CultureInfo.InvariantCulture);
-        }
-    }
 }

@@ -75,8 +75,8 @@ internal static class AotWrapper
         var ir = new StringBuilder();
         ir.Append(Sites(cName, module.Sites));
         ir.Append($"define i32 @{cName}({string.Join(", ", irParameters)}) {{\n");
-        ir.Append($"entry:\n  %ctx = alloca [8 x i64], align 8\n  store [8 x i64] zeroinitializer, ptr %ctx\n");
-        ir.Append($"  %argv = alloca [{Math.Max(1, slot)} x i64], align 8\n  %ret = alloca [2 x i64], align 8\n");
+        ir.Append($"entry:\n  %ctx = alloca [{NativeAbi.ContextWords} x i64], align 8\n  store [{NativeAbi.ContextWords} x i64] zeroinitializer, ptr %ctx\n");
+        ir.Append($"  %argv = alloca [{Math.Max(1, slot)} x i64], align 8\n  %ret = alloca [{NativeAbi.ResultBytes / 8} x i64], align 8\n");
         ir.Append($"  %random = call ptr @{AotRuntime.RandomState}()\n");
         ir.Append(Context(NativeAbi.RandomOffset, "ptr %random"));
         ir.Append(Context(NativeAbi.AllocateOffset, $"ptr @{AotRuntime.Allocate}"));
@@ -208,7 +208,7 @@ internal static class AotWrapper
     /// <summary>A C identifier for a name (suffixed where it would clash with C or with the wrapper's own parameters).</summary>
     public static string CName(string name)
     {
-        var identifier = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+        var identifier = IrFunction.Identifier(name);
         if (identifier.Length == 0 || char.IsAsciiDigit(identifier[0]))
             identifier = "_" + identifier;
         return Reserved.Contains(identifier) ? identifier + "_" : identifier;

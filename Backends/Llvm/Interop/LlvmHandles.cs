@@ -93,7 +93,7 @@ internal static class LlvmMessages
     }
 
     /// <summary>The message of an LLVMErrorRef (consuming it), or null for success.</summary>
-    public static string? Describe(IntPtr error)
+    private static string? Describe(IntPtr error)
     {
         if (error == IntPtr.Zero)
             return null;

@@ -190,7 +190,6 @@ internal sealed partial class IrCodegen
     {
         var type = args[0].Type;
         var s = Suffix(type);
-        var libm = type == "float" ? "f" : "";
         switch (name)
         {
             case nameof(Math.Sqrt):
@@ -216,7 +215,7 @@ internal sealed partial class IrCodegen
             case nameof(Math.Exp) or nameof(Math.Log) or nameof(Math.Sin) or nameof(Math.Cos) or nameof(Math.Tan)
                 or nameof(Math.Asin) or nameof(Math.Acos) or nameof(Math.Atan) or nameof(Math.Sinh) or nameof(Math.Cosh)
                 or nameof(Math.Tanh) or nameof(Math.Atan2) or nameof(Math.Pow):
-                return Libm(name.ToLowerInvariant() + libm, type, args);
+                return Libm(name.ToLowerInvariant(), type, args);
             default:
                 throw new JitInternalException($"the LLVM backend does not know Math.{name}");
         }

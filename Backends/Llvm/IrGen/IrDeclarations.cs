@@ -36,17 +36,18 @@ internal sealed class IrDeclarations(int llvmVersion, string cpu, string feature
     public void Intrinsic(string signature) => declarations.Add($"declare {signature}");
 
     /// <summary>
-    /// The call instruction for a libm function (<c>sin</c>, <c>powf</c> …) on float or double arguments,
-    /// with its vector variants attached where libmvec has them.
+    /// The call instruction for a libm function (<c>sin</c> on double, <c>sinf</c> on float arguments), with its
+    /// vector variants attached where libmvec has them.
     /// </summary>
-    public string LibmCall(string function, string type, string fastMath, IReadOnlyList<IrValue> args)
+    public string LibmCall(string scalar, string type, string fastMath, IReadOnlyList<IrValue> args)
     {
+        var function = type == "float" ? scalar + "f" : scalar;
         var parameters = string.Join(", ", args.Select(a => a.Type));
         declarations.Add($"declare {type} @{function}({parameters}) #{PureAttributes}");
         var arguments = string.Join(", ", args.Select(a => a.ToString()));
-        var scalar = type == "float" ? function[..^1] : function;
-        if (!vectorMath || !VectorMath.Functions.TryGetValue(scalar, out var arity))
+        if (!vectorMath || !VectorMath.Functions.Contains(scalar))
             return $"call {fastMath}{type} @{function}({arguments})";
+        var arity = args.Count;
         if (!vectorAttributeGroups.TryGetValue(function, out var known))
         {
             known = (FirstVectorGroup + vectorAttributeGroups.Count, type, arity);

@@ -28,7 +28,7 @@ internal sealed class IrFunction
     /// <summary>A stack slot of the given type, in the entry block.</summary>
     public string Alloca(string type, string hint)
     {
-        var name = $"%{Sanitize(hint)}.{next++}";
+        var name = $"%{Identifier(hint)}.{next++}";
         allocas.Add($"  {name} = alloca {type}");
         return name;
     }
@@ -91,6 +91,7 @@ internal sealed class IrFunction
         line.TrimStart().StartsWith("br ", StringComparison.Ordinal) || line.TrimStart().StartsWith("ret ", StringComparison.Ordinal)
         || line.TrimStart() == "unreachable";
 
-    private static string Sanitize(string hint) =>
-        new(hint.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+    /// <summary>The text with every character but ASCII letters, digits and '_' made '_': a name IR and C both accept.</summary>
+    public static string Identifier(string text) =>
+        new(text.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace JitDsl.Backends.Llvm.IrGen;
 
 /// <summary>
@@ -9,12 +11,15 @@ internal static class VectorMath
 {
     public const string Library = "libmvec.so.1";
 
-    /// <summary>The libm functions with vector versions in libmvec, and their arity.</summary>
-    public static readonly IReadOnlyDictionary<string, int> Functions = new Dictionary<string, int>
+    private static readonly Lazy<bool> Loads = new(() => NativeLibrary.TryLoad(Library, out _));
+
+    /// <summary>Whether libmvec is on this machine; without it, math calls in loops stay scalar.</summary>
+    public static bool IsAvailable => Loads.Value;
+
+    /// <summary>The libm functions kernels call that have vector versions in libmvec.</summary>
+    public static readonly IReadOnlySet<string> Functions = new HashSet<string>
     {
-        ["sin"] = 1, ["cos"] = 1, ["tan"] = 1, ["asin"] = 1, ["acos"] = 1, ["atan"] = 1,
-        ["sinh"] = 1, ["cosh"] = 1, ["tanh"] = 1, ["exp"] = 1, ["log"] = 1, ["log1p"] = 1,
-        ["pow"] = 2, ["atan2"] = 2, ["hypot"] = 2,
+        "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "log", "pow", "atan2",
     };
 
     /// <summary>The vector variants a CPU can run, as (ISA letter, lanes for double): SSE, AVX2, AVX-512.</summary>
