@@ -10,36 +10,44 @@ namespace JitDsl.Backends;
 internal static class BackendSelection
 {
     public const string EnvironmentVariable = "JITDSL_BACKEND";
-    private static int warned;
+    private static readonly OneNotice ProcessNotice = new(Console.Error);
 
     public static Backend Resolve(Backend requested) =>
-        Resolve(requested, Environment.GetEnvironmentVariable(EnvironmentVariable), LlvmLibrary.Problem, Console.Error);
+        Resolve(requested, Environment.GetEnvironmentVariable(EnvironmentVariable), LlvmLibrary.Problem, ProcessNotice);
+
+    /// <summary>What <see cref="Backend.Auto"/> means in this process (without saying anything).</summary>
+    public static Backend Automatic() => Automatic(Environment.GetEnvironmentVariable(EnvironmentVariable), LlvmLibrary.Problem);
 
     /// <summary>The choice itself, given the environment variable and why LLVM is unavailable (null when it is not).</summary>
-    public static Backend Resolve(Backend requested, string? environment, string? llvmProblem, TextWriter notices)
+    public static Backend Resolve(Backend requested, string? environment, string? llvmProblem, OneNotice notice)
     {
         if (requested == Backend.Auto)
         {
-            requested = environment?.ToLowerInvariant() switch
-            {
-                "clr" => Backend.Clr,
-                "llvm" => Backend.Llvm,
-                _ when llvmProblem is null => Backend.Llvm,
-                _ => Fallback(llvmProblem, notices),
-            };
+            requested = Automatic(environment, llvmProblem);
+            if (requested == Backend.Clr && llvmProblem is not null && !"clr".Equals(environment, StringComparison.OrdinalIgnoreCase))
+                notice.Say($"JitDsl: the LLVM backend is not available ({llvmProblem}); kernels run on the Clr backend. apt-get install libllvm19 to use it.");
         }
         if (requested == Backend.Llvm && llvmProblem is not null)
             throw LlvmLibrary.Unavailable(llvmProblem);
         return requested;
     }
 
-    private static Backend Fallback(string problem, TextWriter notices)
+    private static Backend Automatic(string? environment, string? llvmProblem) => environment?.ToLowerInvariant() switch
     {
-        if (Interlocked.Exchange(ref warned, 1) == 0)
-            notices.WriteLine(Notice(problem));
-        return Backend.Clr;
-    }
+        "clr" => Backend.Clr,
+        "llvm" => Backend.Llvm,
+        _ => llvmProblem is null ? Backend.Llvm : Backend.Clr,
+    };
+}
 
-    public static string Notice(string problem) =>
-        $"JitDsl: the LLVM backend is not available ({problem}); kernels run on the Clr backend. apt-get install libllvm19 to use it.";
+/// <summary>A line written once, however often it is said (from any thread).</summary>
+internal sealed class OneNotice(TextWriter target)
+{
+    private int said;
+
+    public void Say(string line)
+    {
+        if (Interlocked.Exchange(ref said, 1) == 0)
+            target.WriteLine(line);
+    }
 }

@@ -74,7 +74,7 @@ public static class Jit
     {
         Backend.Clr => $".NET {Environment.Version} JIT through System.Linq.Expressions",
         Backend.Llvm => Backends.Llvm.LlvmTarget.Describe(),
-        _ => $"automatic: {Describe(IsAvailable(Backend.Llvm) ? Backend.Llvm : Backend.Clr)}",
+        _ => $"automatic: {Describe(Backends.BackendSelection.Automatic())}",
     };
 
     /// <summary>

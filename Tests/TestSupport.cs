@@ -4,6 +4,12 @@ namespace JitDsl.Tests;
 
 internal static class TestSupport
 {
+    public static readonly JitOptions OnClr = new() { Backend = Backend.Clr };
+    public static readonly JitOptions OnLlvm = new() { Backend = Backend.Llvm };
+
+    /// <summary>How many representable doubles lie between two (0 for the same value).</summary>
+    public static long UlpsApart(double a, double b) => Math.Abs(BitConverter.DoubleToInt64Bits(a) - BitConverter.DoubleToInt64Bits(b));
+
     /// <summary>The line this is called on: <c>var line = Here() + 1;</c> names the next line.</summary>
     public static int Here([CallerLineNumber] int line = 0) => line;
 

@@ -61,6 +61,10 @@ internal sealed class Dispatcher
     /// <summary>The specialization for a signature that fits the kernel, compiled if it was not yet.</summary>
     public Specialization Specialize(Signature signature, DeclaredSignature? declaredSignature)
     {
+        // A declared result that typing already gave these arguments needs no second compilation.
+        if (declaredSignature is not null && specializations.TryGetValue((signature, null), out var natural)
+            && natural.IsValueCreated && natural.Value.Result == declaredSignature.Result)
+            return natural.Value;
         var key = (signature, declaredSignature);
         var lazy = specializations.GetOrAdd(key, _ => new Lazy<Specialization>(() =>
         {

@@ -11,7 +11,7 @@ namespace JitDsl.Bench.Showcase;
 /// of every compilation stage (tracing included; .NET's own start-up is not counted). The first kernel pays
 /// what a process pays once (loading libLLVM, JIT-compiling JitDsl itself); the second shows a kernel's own cost.
 /// </summary>
-public static class CacheProbe
+internal static class CacheProbe
 {
     public static int Run(string[] args)
     {
@@ -27,7 +27,7 @@ public static class CacheProbe
     {
         var stages = inspection.Stages;
         var total = stages.Sum(s => s.Elapsed.TotalMilliseconds);
-        var source = stages.First(s => s.Name == "optimize and emit").Output.Split('\n')[0].TrimStart(';', ' ');
+        var source = inspection["optimize and emit"].Output.Split('\n')[0].TrimStart(';', ' ');
         return string.Create(CultureInfo.InvariantCulture,
             $"{inspection.Kernel}|{total:F2}|{string.Join(", ", stages.Select(s => $"{s.Name} {s.Elapsed.TotalMilliseconds:F2}"))}|{source}");
     }

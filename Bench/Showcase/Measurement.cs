@@ -4,13 +4,13 @@ using JitDsl.Bench.Workloads;
 namespace JitDsl.Bench.Showcase;
 
 /// <summary>What one variant of a workload measured: first call (definition + compile + run), steady-state runs, allocation.</summary>
-public sealed record VariantResult(string Name, double FirstCallMs, double MedianMs, IReadOnlyList<double> RunsMs, long AllocatedBytes, double Checksum);
+internal sealed record VariantResult(string Name, double FirstCallMs, double MedianMs, IReadOnlyList<double> RunsMs, long AllocatedBytes, double Checksum);
 
 /// <summary>
 /// Times a variant: the first definition-and-call once, then repeated calls (each from a collected heap)
 /// until enough time has passed.
 /// </summary>
-public static class Measurement
+internal static class Measurement
 {
     public static VariantResult Run(Variant variant, TimeSpan budget, int minRuns, int maxRuns)
     {

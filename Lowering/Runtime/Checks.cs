@@ -15,15 +15,6 @@ internal static class Checks
         return (int)wrapped;
     }
 
-    /// <summary>The same for an int index: one unsigned compare inline; negative and bad indices go out of line.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Index(int index, int length, string site) =>
-        (uint)index < (uint)length ? index : OutOfLine(index, length, site);
-
-    // Kept out of the loop that calls Index: inlined, it made the JIT spill registers and scatter the hot path.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int OutOfLine(int index, int length, string site) => Index((long)index, length, site);
-
     /// <summary>
     /// The check for an index known not to be negative (a loop index counting up from 0): no wrapping, and a
     /// throw that never returns, so the JIT keeps nothing live across it and drops its own array check.
@@ -54,9 +45,6 @@ internal static class Checks
         var wrapped = index < 0 ? index + length : index;
         return wrapped is >= 0 and <= int.MaxValue ? (int)wrapped : -1;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Wrap(int index, int length) => index < 0 ? index + length : index;
 
     /// <summary>A requested array dimension as an int, or an error for a negative or oversized one.</summary>
     public static int Dimension(long length, string site)

@@ -98,8 +98,12 @@ public sealed class DispatcherTests
     {
         Func<double[], double> norm = ChapterKernels.NormSquared();
         Assert.AreEqual(14.0, norm([1.0, 2.0, 3.0]));
-        var sumInts = Sum().Compile<Func<int[], long>>();
+        var sum = Sum();
+        var sumInts = sum.Compile<Func<int[], long>>();
         Assert.AreEqual(6L, sumInts([1, 2, 3]));
+        Assert.AreEqual(10.5, sum.Invoke<double>(new[] { 10.5 }));
+        Assert.AreEqual(10.5, sum.Compile<Func<double[], double>>()([10.5]));
+        Assert.AreEqual(2, sum.Compilations, "a typed delegate for a signature already called reuses its code");
     }
 
     [TestMethod]
