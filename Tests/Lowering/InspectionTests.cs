@@ -12,13 +12,7 @@ public sealed class InspectionTests
     [DataRow(Backend.Llvm, new[] { "trace", "type", "bounds checks", "lower", "llvm ir", "optimize and emit", "link" })]
     public void EveryStageIsReportedWithItsTime(Backend backend, string[] stages)
     {
-        var sumSquares = Jit.Kernel((Arr a) =>
-        {
-            var total = Var(0.0);
-            For(a.Length, i => total.Value += a[i] * a[i]);
-            return total;
-        }, new JitOptions { Backend = backend });
-        var inspection = sumSquares.Inspect(new double[4]);
+        var inspection = ChapterKernels.SumSquares(new JitOptions { Backend = backend }).Inspect(new double[4]);
         CollectionAssert.AreEqual(stages, inspection.Stages.Select(s => s.Name).ToArray());
         Assert.AreEqual("float64(float64[:])", inspection.Signature);
         Assert.IsTrue(inspection.Stages.All(s => s.Elapsed > TimeSpan.Zero && s.Output.Length > 0));

@@ -1,9 +1,11 @@
+using JitDsl.Backends;
+using JitDsl.Backends.Clr;
 using JitDsl.Backends.Llvm;
 using JitDsl.Dsl.Tracing;
 using JitDsl.Dsl.Tree;
 using JitDsl.Dsl.Typing;
-using JitDsl.Lowering;
 using JitDsl.Lowering.Printing;
+using JitDsl.Lowering.Runtime;
 using static JitDsl.Dsl.Ops;
 
 namespace JitDsl.Tests.Lowering;
@@ -18,7 +20,7 @@ public sealed class NodeCoverageTests
 {
     private static readonly Kernel Device = Jit.Kernel((Val x) => x + 1);
 
-    private static IEnumerable<(Delegate Body, object[] Args)> Corpus() =>
+    private static IEnumerable<(Delegate Body, object[] Args, object? Expected)> Corpus() =>
     [
         ((Arr a, Val x) =>
         {
@@ -31,7 +33,7 @@ public sealed class NodeCoverageTests
             var copy = EmptyLike(a);
             copy[0] = Where(x > 0, a.Shape[0], Device.Call(x));
             return total + copy[0];
-        }, [new[] { 1.0, 4.0 }, 2L]),
+        }, [new[] { 1.0, 4.0 }, 2L], -1.0 * 2 - 2.0 * 2 + 2),
         ((Val seed) =>
         {
             Seed(seed);
@@ -40,31 +42,31 @@ public sealed class NodeCoverageTests
             var grid = Zeros(DType.Int32, 2, 3);
             Jit.Kernel((Arr g) => { g[0, 0] = 1; }).Call(grid);
             return n + grid[0, 0];
-        }, [5L]),
+        }, [5L], DrawsBelow(0.99, seed: 5) + 1L),
         ((Val x) =>
         {
             If(x > 0, () => Return());
-        }, [1.0]),
+        }, [1.0], null),
     ];
 
     [TestMethod]
     public void EveryNodeKindIsTypedLoweredCompiledAndPrinted()
     {
         var seen = new HashSet<Type>();
-        foreach (var (body, args) in Corpus())
+        foreach (var (body, args, expected) in Corpus())
         {
             var tree = Tracer.Trace("corpus", body, SourceLoc.Unknown);
             var signature = new Signature(args.Select(a => DTypes.JitTypeOf(a.GetType())!).ToArray());
-            var typed = BoundsCheckElimination.Run(TypeInference.Specialize(tree, signature, null));
+            var (typed, lowered) = Pipeline.Lower(tree, signature, null, new JitOptions(), []);
             Collect(typed.Body, seen);
-            var lowered = LinqLowering.Lower(typed, boundsCheck: true);
             var printed = CSharpPrinter.Print(lowered);
             Assert.IsFalse(printed.Contains("/*"), printed);
-            var clr = lowered.Compile().DynamicInvoke(args);
+            var clr = ClrBackend.Compile(lowered).Boxed(args);
             // The LLVM backend translates every construct the lowering made, and computes the same.
-            var module = LlvmBackend.Generate(lowered, new JitOptions { Backend = Backend.Llvm });
+            var module = LlvmBackend.Generate(lowered, TestSupport.OnLlvm);
             var llvm = LlvmBackend.Link(module, LlvmBackend.Emit(module, cache: false), lowered).Boxed(args);
-            Assert.AreEqual(clr, llvm, printed);
+            Assert.AreEqual(expected, clr, printed);
+            Assert.AreEqual(expected, llvm, printed);
         }
 
         var nodeKinds = typeof(Expr).Assembly.GetTypes()
@@ -73,6 +75,25 @@ public sealed class NodeCoverageTests
         Assert.IsFalse(seen.Contains(typeof(AllocLike)), "typing must replace AllocLike by Alloc");
         nodeKinds.Remove(typeof(AllocLike));
         CollectionAssert.AreEquivalent(nodeKinds.Select(t => t.Name).Order().ToArray(), seen.Select(t => t.Name).Order().ToArray());
+    }
+
+    /// <summary>How many xoshiro256** draws from <c>Seed(seed)</c> fall below the limit before the first that does not.</summary>
+    private static long DrawsBelow(double limit, ulong seed)
+    {
+        var s = KernelRandom.SeededState(seed);
+        for (var n = 0L; ; n++)
+        {
+            var next = ulong.RotateLeft(s[1] * 5, 7) * 9;
+            var t = s[1] << 17;
+            s[2] ^= s[0];
+            s[3] ^= s[1];
+            s[1] ^= s[2];
+            s[0] ^= s[3];
+            s[2] ^= t;
+            s[3] = ulong.RotateLeft(s[3], 45);
+            if ((next >> 11) * (1.0 / (1UL << 53)) >= limit)
+                return n;
+        }
     }
 
     private static void Collect(Block block, HashSet<Type> seen)
