@@ -82,7 +82,7 @@ internal sealed class BoundsCheckElimination
 
     private Axis? RangeOfAxis(For loop)
     {
-        if (loop.Start is not Const { Value: long start } || start < 0 || loop.Step is not Const { Value: long step } || step <= 0)
+        if (loop.CountsUp is null)
             return null;
         return loop.Stop switch
         {

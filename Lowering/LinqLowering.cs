@@ -106,7 +106,7 @@ internal sealed class LinqLowering
             case Evaluate e:
                 return LowerExpr(e.Value);
             case SeedRandom s:
-                return L.Call(Random(), typeof(KernelRandom).GetMethod(nameof(KernelRandom.Seed), [typeof(long)])!, LowerExpr(s.Seed));
+                return L.Call(Random(), Method(typeof(KernelRandom), nameof(KernelRandom.Seed), typeof(long)), LowerExpr(s.Seed));
             default:
                 throw new JitInternalException($"lowering does not know {statement.GetType().Name}");
         }
@@ -125,17 +125,17 @@ internal sealed class LinqLowering
         locals[f.Index] = index;
         if (narrow is not null)
             narrowIndices.Add(f.Index);
-        if (f.Start is Const { Value: >= 0L } && f.Step is Const { Value: > 0L })
+        if (f.CountsUp is not null)
             nonNegativeIndices.Add(f.Index);
         var variables = new List<Linq.ParameterExpression> { index };
-        var statements = new List<L> { L.Assign(index, narrow is null ? LowerExpr(f.Start) : L.Constant((int)(long)((Const)f.Start).Value)) };
+        var statements = new List<L> { L.Assign(index, narrow is null ? LowerExpr(f.Start) : L.Constant((int)f.CountsUp!.Value.Start)) };
         L stop, step;
         if (narrow is not null)
         {
             stop = narrow.NodeType is Linq.ExpressionType.ArrayLength or Linq.ExpressionType.Constant
                 ? narrow
                 : Evaluated(narrow, $"{index.Name}_stop", variables, statements);
-            step = L.Constant((int)(long)((Const)f.Step).Value);
+            step = L.Constant((int)f.CountsUp!.Value.Step);
         }
         else
         {
@@ -170,8 +170,9 @@ internal sealed class LinqLowering
     /// </summary>
     private L? IntStop(For f)
     {
-        if (f.Start is not Const { Value: long start } || start is < 0 or > int.MaxValue || f.Step is not Const { Value: long step } || step < 1)
+        if (f.CountsUp is not { } range || range.Start > int.MaxValue)
             return null;
+        var step = range.Step;
         return f.Stop switch
         {
             ArraySize { Array: var a } when a.T.Rank == 1 && step <= int.MaxValue - Array.MaxLength => L.ArrayLength(LowerExpr(a)),
@@ -347,8 +348,8 @@ internal sealed class LinqLowering
             case MathFunction.Imag:
                 return L.Constant(Constants.Convert(0L, dtype), dtype.ClrType());
             case MathFunction.MakeComplex:
-                return L.New(typeof(Complex).GetConstructor([typeof(double), typeof(double)])!, args);
-            case MathFunction.IsNaN or MathFunction.IsInf when dtype is DType.Bool or DType.Int32 or DType.Int64:
+                return L.New(ComplexConstructor, args);
+            case MathFunction.IsNaN or MathFunction.IsInf when dtype.IsIntegral():
                 return L.Constant(false);
             case MathFunction.Abs when dtype == DType.Bool:
                 return args[0];
@@ -394,7 +395,7 @@ internal sealed class LinqLowering
         if (from == DType.Bool)
             return L.Condition(value, L.Constant(Constants.Convert(1L, to), to.ClrType()), L.Constant(Constants.Convert(0L, to), to.ClrType()));
         if (to == DType.Complex128)
-            return L.New(typeof(Complex).GetConstructor([typeof(double), typeof(double)])!, L.Convert(value, typeof(double)), L.Constant(0.0));
+            return L.New(ComplexConstructor, L.Convert(value, typeof(double)), L.Constant(0.0));
         return L.Convert(value, to.ClrType());
     }
 
@@ -402,6 +403,8 @@ internal sealed class LinqLowering
         L.Call(Method(typeof(KernelMath), name, args.Select(a => a.Type).ToArray()), args);
 
     private static L Site(SourceLoc loc) => L.Constant(loc.ToString());
+
+    private static readonly ConstructorInfo ComplexConstructor = typeof(Complex).GetConstructor([typeof(double), typeof(double)])!;
 
     private static MethodInfo Method(Type type, string name, params Type[] parameterTypes) =>
         (parameterTypes.Length == 0

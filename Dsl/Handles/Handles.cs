@@ -12,16 +12,16 @@ internal static class Handles
         var type = parameter.ParameterType;
         var name = parameter.Name ?? $"arg{parameter.Position}";
         if (type == typeof(Val))
-            return new KernelParameter(name, MustBeArray: false, MustBeScalar: false, PinnedDType: null);
+            return new KernelParameter(name, MustBeArray: false, PinnedDType: null);
         if (type == typeof(Arr))
-            return new KernelParameter(name, MustBeArray: true, MustBeScalar: false, PinnedDType: null);
+            return new KernelParameter(name, MustBeArray: true, PinnedDType: null);
         if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Val<>) || type.GetGenericTypeDefinition() == typeof(Arr<>)))
         {
             var element = type.GetGenericArguments()[0];
             var dtype = DTypes.FromClr(element) ?? throw new TypingException(ErrorCodes.KernelLambdaType,
                 $"parameter `{name}`: {element.Name} is not a kernel dtype; use bool, int, long, float, double or Complex", loc);
             var isArray = type.GetGenericTypeDefinition() == typeof(Arr<>);
-            return new KernelParameter(name, MustBeArray: isArray, MustBeScalar: !isArray, dtype);
+            return new KernelParameter(name, MustBeArray: isArray, dtype);
         }
         throw new TypingException(ErrorCodes.KernelLambdaType,
             $"parameter `{name}` has type {type.Name}; a kernel's parameters are Val, Arr, Val<T> or Arr<T> handles", loc);

@@ -27,7 +27,7 @@ internal sealed class ExpressionImporter
     public static KernelTree Import(LambdaExpression lambda, string name, SourceLoc loc)
     {
         var kernelParameters = lambda.Parameters.Select(p => new KernelParameter(
-            p.Name ?? $"arg{lambda.Parameters.IndexOf(p)}", MustBeArray: false, MustBeScalar: true,
+            p.Name ?? $"arg{lambda.Parameters.IndexOf(p)}", MustBeArray: false,
             DTypes.FromClr(p.Type) ?? throw new TypingException(ErrorCodes.UnsupportedExpression,
                 $"parameter `{p.Name}` has type {p.Type.Name}; use bool, int, long, float, double or Complex", loc))).ToArray();
         if (lambda.ReturnType == typeof(void) || DTypes.FromClr(lambda.ReturnType) is null)
@@ -56,7 +56,7 @@ internal sealed class ExpressionImporter
                 };
             case MemberExpression m when !UsesParameters(m):
                 // A captured variable or a static constant (Math.PI): its value now, as Numba freezes globals.
-                return Constant(LinqExpr.Lambda(LinqExpr.Convert(m, typeof(object))).Compile().DynamicInvoke(), m.Type, e);
+                return Constant(LinqExpr.Lambda<Func<object>>(LinqExpr.Convert(m, typeof(object))).Compile(preferInterpretation: true)(), m.Type, e);
             case UnaryExpression u:
                 return ConvertUnary(u);
             case BinaryExpression b:

@@ -2,10 +2,13 @@ namespace JitDsl.Dsl.Tree;
 
 /// <summary>
 /// What a kernel's parameter accepts. <see cref="MustBeArray"/> comes from an <c>Arr</c> handle;
-/// <see cref="PinnedDType"/> from <c>Val&lt;T&gt;</c> or <c>Arr&lt;T&gt;</c>; a plain <c>Val</c> accepts anything.
+/// <see cref="PinnedDType"/> from <c>Val&lt;T&gt;</c> or <c>Arr&lt;T&gt;</c>; a plain <c>Val</c> accepts anything,
+/// a pinned <c>Val&lt;T&gt;</c> only a scalar.
 /// </summary>
-internal sealed record KernelParameter(string Name, bool MustBeArray, bool MustBeScalar, DType? PinnedDType)
+internal sealed record KernelParameter(string Name, bool MustBeArray, DType? PinnedDType)
 {
+    public bool MustBeScalar => PinnedDType is not null && !MustBeArray;
+
     public bool Accepts(JitType type) =>
         !(MustBeArray && !type.IsArray) && !(MustBeScalar && type.IsArray) && (PinnedDType is null || PinnedDType == type.DType);
 

@@ -5,7 +5,7 @@ namespace JitDsl.Dsl.Tree;
 
 internal static class NodeList
 {
-    public static NodeList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
+    public static NodeList<T> Create<T>(ReadOnlySpan<T> items) => NodeList<T>.Owning(items.ToArray());
 }
 
 /// <summary>
@@ -17,7 +17,14 @@ internal readonly struct NodeList<T> : IReadOnlyList<T>, IEquatable<NodeList<T>>
 {
     private readonly T[]? items;
 
-    public NodeList(IEnumerable<T> items) => this.items = items.ToArray();
+    public NodeList(IEnumerable<T> items) : this(items.ToArray())
+    {
+    }
+
+    private NodeList(T[] items) => this.items = items;
+
+    /// <summary>A list over an array nobody else holds (not copied).</summary>
+    internal static NodeList<T> Owning(T[] items) => new(items);
 
     public static NodeList<T> Empty => default;
 
@@ -25,7 +32,7 @@ internal readonly struct NodeList<T> : IReadOnlyList<T>, IEquatable<NodeList<T>>
 
     public T this[int index] => (items ?? [])[index];
 
-    public NodeList<TOut> Select<TOut>(Func<T, TOut> map) => new(this.AsEnumerable().Select(map));
+    public NodeList<TOut> Select<TOut>(Func<T, TOut> map) => NodeList<TOut>.Owning(Array.ConvertAll(items ?? [], item => map(item)));
 
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(items ?? [])).GetEnumerator();
 
@@ -43,5 +50,6 @@ internal readonly struct NodeList<T> : IReadOnlyList<T>, IEquatable<NodeList<T>>
         return hash.ToHashCode();
     }
 
-    public static implicit operator NodeList<T>(T[] items) => new(items);
+    /// <summary>A copy: the caller keeps its array.</summary>
+    public static implicit operator NodeList<T>(T[] items) => new(items.ToArray());
 }

@@ -30,7 +30,12 @@ internal sealed record Store(Expr Array, NodeList<Expr> Indices, Expr Value) : S
 internal sealed record If(Expr Condition, Block Then, Block Else) : Stmt;
 
 /// <summary>Python's <c>for index in range(start, stop, step)</c>: the bounds are evaluated once.</summary>
-internal sealed record For(Local Index, Expr Start, Expr Stop, Expr Step, Block Body) : Stmt;
+internal sealed record For(Local Index, Expr Start, Expr Stop, Expr Step, Block Body) : Stmt
+{
+    /// <summary>Start and step when both are literals and the index counts up from 0 or more (it is never negative).</summary>
+    public (long Start, long Step)? CountsUp =>
+        Start is Const { Value: long start } && start >= 0 && Step is Const { Value: long step } && step > 0 ? (start, step) : null;
+}
 
 /// <summary>
 /// <c>while cond: body</c>. <see cref="Prelude"/> holds the statements that compute the condition

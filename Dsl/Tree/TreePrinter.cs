@@ -167,7 +167,7 @@ internal sealed class TreePrinter
     /// <summary>An expression as it reads in messages: a parameter's or a local's name, otherwise its text.</summary>
     public static string Inline(Expr e) => new TreePrinter(null).Expr(e);
 
-    internal static string Literal(object value) => value switch
+    private static string Literal(object value) => value switch
     {
         bool b => b ? "True" : "False",
         double d => FormatReal(d),
@@ -177,7 +177,8 @@ internal sealed class TreePrinter
         _ => value.ToString() ?? "?",
     };
 
-    private static string FormatReal(double d)
+    /// <summary>A finite real as the shortest text that reads back to it, with a ".0" where it would look like an integer.</summary>
+    internal static string FormatReal(double d)
     {
         var s = d.ToString("R", CultureInfo.InvariantCulture);
         return double.IsFinite(d) && !s.Contains('.') && !s.Contains('E') ? s + ".0" : s;

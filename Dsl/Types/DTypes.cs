@@ -61,5 +61,8 @@ internal static class DTypes
 
     internal static bool IsInteger(this DType d) => d is DType.Int32 or DType.Int64;
     internal static bool IsFloat(this DType d) => d is DType.Float32 or DType.Float64;
+
+    /// <summary>bool or an integer: what arithmetic makes int64 of bool, and math functions float64 of.</summary>
+    internal static bool IsIntegral(this DType d) => d == DType.Bool || d.IsInteger();
     internal static bool IsComplex(this DType d) => d is DType.Complex128;
 }

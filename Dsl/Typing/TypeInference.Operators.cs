@@ -13,7 +13,7 @@ internal sealed partial class TypeInference
         {
             case UnaryOp.Negate:
             {
-                var type = dtype == DType.Bool ? DType.Int64 : dtype;
+                var type = ArithmeticOf(dtype);
                 return new Typed(new Unary(u.Op, ConvertTo(operand, type, u.Loc)) { Loc = u.Loc, Type = JitType.Scalar(type) }, operand.Weak);
             }
             case UnaryOp.Not:
@@ -38,15 +38,15 @@ internal sealed partial class TypeInference
         switch (b.Op)
         {
             case BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Power:
-                operand = common == DType.Bool ? DType.Int64 : common;
+                operand = ArithmeticOf(common);
                 break;
             case BinaryOp.TrueDivide:
-                operand = common is DType.Bool or DType.Int32 or DType.Int64 ? DType.Float64 : common;
+                operand = Floating(common);
                 break;
             case BinaryOp.FloorDivide or BinaryOp.Modulo:
                 if (common == DType.Complex128)
                     throw OperandError(b, left, right, "complex numbers have no floor division or modulo");
-                operand = common == DType.Bool ? DType.Int64 : common;
+                operand = ArithmeticOf(common);
                 break;
             case BinaryOp.TruncatedDivide or BinaryOp.Remainder:
                 if (common is DType.Complex128 or DType.Bool)
@@ -69,7 +69,7 @@ internal sealed partial class TypeInference
             case BinaryOp.Less or BinaryOp.LessEqual or BinaryOp.Greater or BinaryOp.GreaterEqual:
                 if (common == DType.Complex128)
                     throw OperandError(b, left, right, "complex numbers are not ordered; compare Abs(z) or Real(z)");
-                operand = common == DType.Bool ? DType.Int64 : common; // False < True, as in NumPy
+                operand = ArithmeticOf(common); // False < True, as in NumPy
                 break;
             default:
                 throw new JitInternalException($"unknown binary operator {b.Op}");
@@ -128,7 +128,10 @@ internal sealed partial class TypeInference
     }
 
     // Integers and bools compute in float64; float32 stays float32; complex stays complex.
-    private static DType Floating(DType d) => d is DType.Bool or DType.Int32 or DType.Int64 ? DType.Float64 : d;
+    private static DType Floating(DType d) => d.IsIntegral() ? DType.Float64 : d;
+
+    /// <summary>Arithmetic on bools is on int64, as NumPy's on Python ints.</summary>
+    private static DType ArithmeticOf(DType d) => d == DType.Bool ? DType.Int64 : d;
 
     private static MathCall MathNode(MathCall m, Typed[] args, DType argument, DType result) =>
         new(m.Function, args.Select(a => ConvertTo(a, argument, m.Loc)).ToArray()) { Loc = m.Loc, Type = JitType.Scalar(result) };

@@ -315,8 +315,7 @@ internal sealed class CSharpPrinter
             return suffix == "f" ? "float.NaN" : "double.NaN";
         if (double.IsInfinity(d))
             return (suffix == "f" ? "float." : "double.") + (d > 0 ? "PositiveInfinity" : "NegativeInfinity");
-        var s = d.ToString("R", CultureInfo.InvariantCulture);
-        return (s.Contains('.') || s.Contains('E') ? s : s + ".0") + suffix;
+        return Dsl.Tree.TreePrinter.FormatReal(d) + suffix;
     }
 
     internal static string TypeName(Type type)
