@@ -46,10 +46,13 @@ internal sealed partial class IrCodegen
         text.Append($"; JitDsl kernel {string.Concat(kernel.Name?.Select(c => char.IsControl(c) ? ' ' : c) ?? [])}\n");
         text.Append($"target triple = \"{target.Triple}\"\n");
         text.Append($"target datalayout = \"{target.DataLayout}\"\n\n");
-        text.Append(IrPrelude.Text);
-        text.Append($"define i32 @{symbol}(ptr noalias %ctx, ptr noalias readonly %argv, ptr noalias %ret) #{IrDeclarations.KernelAttributes} {{\n");
-        codegen.f.WriteTo(text);
-        text.Append("}\n\n");
+        var entry = new StringBuilder();
+        entry.Append($"define i32 @{symbol}(ptr noalias %ctx, ptr noalias readonly %argv, ptr noalias %ret) #{IrDeclarations.KernelAttributes} {{\n");
+        codegen.f.WriteTo(entry);
+        entry.Append("}\n\n");
+        var entryText = entry.ToString();
+        IrPrelude.WriteUsed(text, entryText);
+        text.Append(entryText);
         declarations.WriteTo(text);
         return new NativeModule(symbol, text.ToString(), codegen.sites, Key: "");
     }
