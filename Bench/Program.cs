@@ -8,7 +8,7 @@ return args.FirstOrDefault() switch
 {
     "showcase" => ShowcaseRunner.Run(args[1..]),
     "bench" => RunBenchmarks(args[1..]),
-    "cache-probe" => CacheProbe.Run(args[1..]),
+    "cache-probe" => CompileProbe.Run(args[1..]),
     _ => Usage(),
 };
 

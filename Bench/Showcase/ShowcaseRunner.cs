@@ -41,7 +41,7 @@ internal static class ShowcaseRunner
         });
 
         var failures = PrintTable(results);
-        (string Cold, string Cached)? compile = Jit.IsAvailable(Backend.Llvm) ? PrintCompileTimes() : null;
+        var compile = Jit.IsAvailable(Backend.Llvm) ? PrintCompileTimes() : null;
         if (jsonPath is not null)
         {
             File.WriteAllText(jsonPath, ToJson(results, compile));
@@ -80,14 +80,16 @@ internal static class ShowcaseRunner
         return failures;
     }
 
-    /// <summary>LLVM compile times in fresh processes: cold, and with the disk cache warm.</summary>
-    private static (string Cold, string Cached) PrintCompileTimes()
+    /// <summary>LLVM compile times: in fresh processes, cold and with the disk cache warm; then in this (warm) process.</summary>
+    private static CompileTimes PrintCompileTimes()
     {
-        var (cold, cached) = CacheProbe.Measure();
-        AnsiConsole.MarkupLine($"[bold]LLVM compile times in a fresh process[/] ({Markup.Escape(Jit.Describe(Backend.Llvm))}); the first kernel also pays for loading libLLVM and JIT-compiling JitDsl:");
-        foreach (var (label, lines) in new[] { ("empty cache", cold), ("warm cache", cached) })
+        var (cold, cached) = CompileProbe.Measure();
+        var warm = CompileProbe.InWarmProcess();
+        AnsiConsole.MarkupLine($"[bold]LLVM compile times[/] ({Markup.Escape(Jit.Describe(Backend.Llvm))}); in a fresh process the first kernel also pays for loading libLLVM and JIT-compiling JitDsl:");
+        foreach (var (label, lines) in new[] { ("fresh process, empty cache", cold.Split('\n', StringSplitOptions.RemoveEmptyEntries)),
+                     ("fresh process, warm cache", cached.Split('\n', StringSplitOptions.RemoveEmptyEntries)), ("warm process", warm) })
         {
-            foreach (var line in lines.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in lines)
             {
                 var parts = line.Split('|');
                 AnsiConsole.MarkupLine(parts.Length == 4
@@ -95,10 +97,12 @@ internal static class ShowcaseRunner
                     : $"  {label}: [red]the probe failed[/] {Markup.Escape(line)}");
             }
         }
-        return (cold, cached);
+        return new CompileTimes(cold, cached, warm);
     }
 
-    private static string ToJson(IReadOnlyList<WorkloadResult> results, (string Cold, string Cached)? compile)
+    private sealed record CompileTimes(string FreshEmptyCache, string FreshWarmCache, IReadOnlyList<string> WarmProcess);
+
+    private static string ToJson(IReadOnlyList<WorkloadResult> results, CompileTimes? compile)
     {
         var document = new
         {
@@ -111,7 +115,9 @@ internal static class ShowcaseRunner
                 date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 llvm = Jit.Describe(Backend.Llvm),
             },
-            llvm_compile_fresh_process = compile is { } c ? new { empty_cache = c.Cold, warm_cache = c.Cached } : null,
+            llvm_compile = compile is { } c
+                ? new { fresh_process_empty_cache = c.FreshEmptyCache, fresh_process_warm_cache = c.FreshWarmCache, warm_process = c.WarmProcess }
+                : null,
             workloads = results.Select(w => new
             {
                 name = w.Name,
