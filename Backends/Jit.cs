@@ -56,6 +56,16 @@ public static class Jit
         JitDsl.Kernel.Trace(body, options, name, [], file, line).Compile<TDelegate>();
 
     /// <summary>
+    /// An array expression, like a NumPy expression but fused by Numba's array-expression rewrite: <paramref name="body"/>
+    /// applies operators, math functions, <c>Where</c> and casts to whole arrays (<c>(Arr x) =&gt; Sqrt(x * x + Sin(x) * Exp(-x))</c>),
+    /// with NumPy broadcasting between arrays of different shapes and scalars. It is compiled into one loop nest
+    /// per argument signature: no temporary arrays, the result allocated once, or not at all with <see cref="ArrayMap.Into"/>.
+    /// </summary>
+    public static ArrayMap Map(Delegate body, JitOptions? options = null, string? name = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        new(JitDsl.Kernel.Trace(body, options, name, [], file, line));
+
+    /// <summary>
     /// Compiles kernels ahead of time with LLVM into a shared library with a C entry point each, and writes a C
     /// header beside it (<c>libkernels.so</c>, <c>libkernels.h</c>). Needs libLLVM and the system's C compiler (cc).
     /// </summary>

@@ -123,6 +123,11 @@ public sealed class Kernel
 
     internal JitOptions Options => options;
 
+    internal KernelTree Tree => tree;
+
+    /// <summary>Another kernel made from this one's tree (the same trace, options and trace time).</summary>
+    internal Kernel Derive(KernelTree derived) => new(derived, trace.Elapsed, options, []);
+
     private KernelInspection Report(Specialization specialization) =>
         new(Name, specialization.Describe(), [trace, .. specialization.Stages]);
 

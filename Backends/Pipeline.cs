@@ -26,12 +26,13 @@ internal static class Pipeline
         return new Specialization(signature, typed.ReturnType, compiled, stages);
     }
 
-    /// <summary>The stages every backend shares: typing, bounds-check elimination, lowering.</summary>
+    /// <summary>The stages every backend shares: typing, fusion of array expressions, bounds-check elimination, lowering.</summary>
     public static (TypedKernel Typed, LambdaExpression Lowered) Lower(
         KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages)
     {
         var typed = Stage(kernel, stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
-        var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(typed), TreePrinter.Print);
+        var fused = Stage(kernel, stages, "fuse", () => Fusion.Run(typed), TreePrinter.Print);
+        var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(fused), TreePrinter.Print);
         var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck), CSharpPrinter.Print);
         return (typed, lowered);
     }

@@ -54,7 +54,8 @@ public static class Ops
     public static Val Where(Val condition, Val ifTrue, Val ifFalse, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var tracer = Tracer.Current;
-        return tracer.Wrap(new Select(tracer.Use(condition), tracer.Use(ifTrue), tracer.Use(ifFalse)) { Loc = CallerLocation.From(file, line) });
+        return tracer.Operation(new Select(tracer.Use(condition), tracer.Use(ifTrue), tracer.Use(ifFalse)) { Loc = CallerLocation.From(file, line) },
+            condition, ifTrue, ifFalse);
     }
 
     // ---- Arrays
@@ -88,6 +89,31 @@ public static class Ops
         var tracer = Tracer.Current;
         return new Arr(tracer, tracer.BindTemporary(new AllocLike(tracer.Use(like), zeroed) { Loc = loc }, zeroed ? "zeros" : "empty", loc));
     }
+
+    // ---- Whole arrays: operators, math functions, Where and casts apply elementwise to arrays, broadcasting
+    // as NumPy does; these reduce arrays to one value. An expression of arrays is fused into one loop: it
+    // makes no temporary arrays, and Sum(x * x) reads x once and allocates nothing.
+
+#pragma warning disable CS1591 // Each is the NumPy function of the same name, over all elements (no axis).
+    public static Val Sum(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Sum, file, line, a);
+    public static Val Prod(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Prod, file, line, a);
+    /// <summary>The smallest element, like <c>np.min</c> (NaN if any is NaN); <c>Min(a, b)</c> is the elementwise <c>np.minimum</c>.</summary>
+    public static Val Min(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Min, file, line, a);
+    /// <summary>The largest element, like <c>np.max</c> (NaN if any is NaN); <c>Max(a, b)</c> is the elementwise <c>np.maximum</c>.</summary>
+    public static Val Max(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Max, file, line, a);
+    public static Val Mean(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Mean, file, line, a);
+    /// <summary>The index (in C order, as in the flattened array) of the first smallest element, or of the first NaN.</summary>
+    public static Val ArgMin(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.ArgMin, file, line, a);
+    /// <summary>The index (in C order, as in the flattened array) of the first largest element, or of the first NaN.</summary>
+    public static Val ArgMax(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.ArgMax, file, line, a);
+    /// <summary>The inner product of two 1-D arrays of the same length, like <c>np.dot</c>.</summary>
+    public static Val Dot(Val a, Val b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Dot, file, line, a, b);
+    public static Val Any(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Any, file, line, a);
+    public static Val All(Val a, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.All, file, line, a);
+#pragma warning restore CS1591
+
+    private static Val Reduce(ReduceOp op, string file, int line, params Val[] operands) =>
+        Tracer.Current.Reduce(op, operands, CallerLocation.From(file, line));
 
     // ---- Random numbers
 
@@ -159,13 +185,13 @@ public static class Ops
     public static Val Cast(Val x, DType dtype, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var tracer = Tracer.Current;
-        return tracer.Wrap(new Cast(dtype, tracer.Use(x)) { Loc = CallerLocation.From(file, line) });
+        return tracer.Operation(new Cast(dtype, tracer.Use(x)) { Loc = CallerLocation.From(file, line) }, x);
     }
 
     private static Val Call(MathFunction function, string file, int line, params Val[] args)
     {
         var tracer = Tracer.Current;
-        return tracer.Wrap(new MathCall(function, args.Select(tracer.Use).ToArray()) { Loc = CallerLocation.From(file, line) });
+        return tracer.Operation(new MathCall(function, args.Select(tracer.Use).ToArray()) { Loc = CallerLocation.From(file, line) }, args);
     }
 
     private static Val Binary(BinaryOp op, Val a, Val b, string file, int line) =>

@@ -47,6 +47,10 @@ internal enum NativeError
     BadDimension = 5,
     /// <summary>The allocation callback failed; the managed exception is kept by the call.</summary>
     AllocationFailed = 6,
+    /// <summary>Value1 and Value2 the lengths that do not broadcast (or differ, for Dot).</summary>
+    ShapeMismatch = 7,
+    /// <summary>Min, Max, ArgMin or ArgMax of an empty array.</summary>
+    EmptyReduction = 8,
 }
 
 /// <summary>The complex functions compiled code hands back to System.Numerics.Complex (not worth native code).</summary>

@@ -101,6 +101,12 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
             case NativeError.BadDimension:
                 Throw.BadDimension(context.Value1, site);
                 break;
+            case NativeError.ShapeMismatch:
+                Throw.ShapeMismatch(context.Value1, context.Value2, site);
+                break;
+            case NativeError.EmptyReduction:
+                Throw.EmptyReduction(site);
+                break;
             case NativeError.AllocationFailed when call.Failure is not null:
                 call.Failure.Throw();
                 break;

@@ -49,6 +49,10 @@ public static class ErrorCodes
     public const string ScalarRequired = "JD0020";
     /// <summary>A kernel parameter given a type its handle does not accept (Arr&lt;double&gt; given int32[:]).</summary>
     public const string ParameterMismatch = "JD0021";
+    /// <summary>A <c>Map</c> given an output array whose dtype cannot hold the result without changing its kind (float64 into int64).</summary>
+    public const string OutputType = "JD0022";
+    /// <summary>A reduction of arrays (Sum, Min …) inside a branch of <c>Where</c> or on the right of <c>&amp;</c>/<c>|</c>.</summary>
+    public const string ConditionalReduction = "JD0023";
 
     // Signatures and arguments.
 
@@ -75,4 +79,8 @@ public static class ErrorCodes
     public const string ZeroStepAtRuntime = "JD0043";
     /// <summary><see cref="ArgumentException"/>: an array allocated with a negative dimension or one over <see cref="Array.MaxLength"/>.</summary>
     public const string NegativeDimension = "JD0044";
+    /// <summary><see cref="ArgumentException"/>: array shapes that do not broadcast together, or a Dot of arrays of different lengths.</summary>
+    public const string ShapeMismatch = "JD0045";
+    /// <summary><see cref="InvalidOperationException"/>: Min, Max, ArgMin or ArgMax of an empty array, which has no identity.</summary>
+    public const string EmptyReduction = "JD0046";
 }

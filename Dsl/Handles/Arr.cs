@@ -35,6 +35,14 @@ public class Arr : Val
         set => Tracer.Store(this, [i, j, k], value, CallerLocation.Capture());
     }
 
+    /// <summary>
+    /// <c>a[...] = value</c>: sets every element from a scalar or from an array expression that broadcasts to
+    /// this array's shape, computed in one loop straight into this array (nothing else is allocated).
+    /// </summary>
+    public void Assign(Val value, [System.Runtime.CompilerServices.CallerFilePath] string file = "",
+        [System.Runtime.CompilerServices.CallerLineNumber] int line = 0) =>
+        Tracer.Fill(this, value, CallerLocation.From(file, line));
+
     /// <summary>The number of elements (int64), like <c>a.size</c>; <c>len(a)</c> of a 1-D array.</summary>
     public Val Length => Tracer.Wrap(new ArraySize(Tracer.Use(this)) { Loc = CallerLocation.Capture() });
 

@@ -76,7 +76,7 @@ public class Val
     private static Val Unary(UnaryOp op, Val a)
     {
         var tracer = Tracer.Current;
-        return tracer.Wrap(new Unary(op, tracer.Use(a)) { Loc = CallerLocation.Capture() });
+        return tracer.Operation(new Unary(op, tracer.Use(a)) { Loc = CallerLocation.Capture() }, a);
     }
 
     private static Val Constant(object value, DType dtype, bool weak) =>

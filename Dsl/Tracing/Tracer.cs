@@ -114,10 +114,17 @@ internal sealed class Tracer
 
     public Val Wrap(Expr node) => new(this, Record(node));
 
+    /// <summary>
+    /// An operation on <paramref name="operands"/>. With an array among them it is elementwise and reads the
+    /// array's elements: a later write to arrays must not change the value it was given where it was built.
+    /// </summary>
+    public Val Operation(Expr node, params Val[] operands) =>
+        new(this, Record(node, operands.Any(o => o is Arr) ? State.ArrayElements : null));
+
     public Val Binary(BinaryOp op, Val a, Val b, SourceLoc loc)
     {
         var (left, right) = (Use(a), Use(b));
-        return Wrap(new Binary(op, left, right) { Loc = loc });
+        return Operation(new Binary(op, left, right) { Loc = loc }, a, b);
     }
 
     public Expr ReadVariable(Local local, SourceLoc loc) => Record(new LocalRef(local) { Loc = loc }, new State(local));
@@ -164,6 +171,16 @@ internal sealed class Tracer
         var seq = Append(new Store(target, index, Use(value)) { Loc = loc });
         mutations.Add(new Mutation(State.ArrayElements, seq, [.. loops]));
     }
+
+    public void Fill(Arr array, Val value, SourceLoc loc)
+    {
+        var seq = Append(new Fill(Use(array), Use(value)) { Loc = loc });
+        mutations.Add(new Mutation(State.ArrayElements, seq, [.. loops]));
+    }
+
+    /// <summary>A reduction of arrays; it reads every element, so a later write to them must not move it.</summary>
+    public Val Reduce(ReduceOp op, Val[] operands, SourceLoc loc) =>
+        new(this, Record(new Reduction(op, operands.Select(Use).ToArray()) { Loc = loc }, State.ArrayElements));
 
     public void SeedRandom(Val seed, SourceLoc loc) => Append(new SeedRandom(Use(seed)) { Loc = loc });
 

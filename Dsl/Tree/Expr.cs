@@ -80,3 +80,28 @@ internal sealed record Alloc(DType Element, NodeList<Expr> Shape, bool Zeroed) :
 
 /// <summary><c>EmptyLike(a)</c>/<c>ZerosLike(a)</c>; type inference replaces it with an <see cref="Alloc"/>.</summary>
 internal sealed record AllocLike(Expr Source, bool Zeroed) : Expr;
+
+/// <summary>
+/// A reduction of whole arrays to a scalar (<c>Sum(x * x)</c>); the fusion pass turns it into one loop over
+/// its operand's elements, so the operand is never stored. Two operands for <see cref="ReduceOp.Dot"/>, one otherwise.
+/// </summary>
+internal sealed record Reduction(ReduceOp Op, NodeList<Expr> Operands) : Expr;
+
+/// <summary>What a <see cref="ShapeCheck"/> requires of its lengths.</summary>
+internal enum ShapeRule
+{
+    /// <summary>Two lengths of one axis broadcast together (equal, or one is 1); the value is the broadcast length.</summary>
+    Broadcast,
+    /// <summary>A value's length broadcasts into a target's (equal, or the value's is 1); the value is the target's.</summary>
+    BroadcastInto,
+    /// <summary>Two lengths are equal; the value is the length.</summary>
+    SameLength,
+    /// <summary>A number of elements is not zero; the value is that number.</summary>
+    NonEmpty,
+}
+
+/// <summary>
+/// A check on array lengths made by fusion (int64, the length that passed); a failure raises JD0045 or JD0046
+/// with <see cref="What"/>, which names the operation and the user's line.
+/// </summary>
+internal sealed record ShapeCheck(ShapeRule Rule, NodeList<Expr> Lengths, string What) : Expr;

@@ -51,6 +51,15 @@ internal enum MathFunction
     MakeComplex,
 }
 
+/// <summary>Reductions of a whole array to one value, as NumPy's functions of the same name without an axis.</summary>
+internal enum ReduceOp
+{
+    Sum, Prod, Min, Max, Mean, ArgMin, ArgMax,
+    /// <summary>The inner product of two 1-D arrays of the same length.</summary>
+    Dot,
+    Any, All,
+}
+
 internal static class OperatorFacts
 {
     public static bool IsComparison(this BinaryOp op) => op is >= BinaryOp.Equal and <= BinaryOp.GreaterEqual;
@@ -96,4 +105,6 @@ internal static class OperatorFacts
     };
 
     public static string Name(this MathFunction f) => f == MathFunction.MakeComplex ? "complex" : f.ToString().ToLowerInvariant();
+
+    public static string Name(this ReduceOp op) => op.ToString().ToLowerInvariant();
 }

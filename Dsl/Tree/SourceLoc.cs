@@ -5,7 +5,7 @@ internal readonly record struct SourceLoc(string File, int Line)
 {
     public static readonly SourceLoc Unknown = new("", 0);
 
-    public bool IsKnown => File.Length > 0;
+    public bool IsKnown => !string.IsNullOrEmpty(File); // default(SourceLoc) too
 
     public override string ToString() => IsKnown ? $"{Path.GetFileName(File)}:{Line}" : "<unknown location>";
 }

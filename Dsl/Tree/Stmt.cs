@@ -27,6 +27,16 @@ internal sealed record Store(Expr Array, NodeList<Expr> Indices, Expr Value) : S
     public bool BoundsChecked { get; init; } = true;
 }
 
+/// <summary>
+/// <c>array[...] = value</c>: every element of <see cref="Array"/> set from <see cref="Value"/>, a scalar or an
+/// array expression that broadcasts to the array's shape. <see cref="SameKind"/> (a <c>Map</c>'s output)
+/// refuses a value whose dtype the array holds only by truncating, as NumPy's <c>out=</c> does.
+/// </summary>
+internal sealed record Fill(Expr Array, Expr Value) : Stmt
+{
+    public bool SameKind { get; init; }
+}
+
 internal sealed record If(Expr Condition, Block Then, Block Else) : Stmt;
 
 /// <summary>Python's <c>for index in range(start, stop, step)</c>: the bounds are evaluated once.</summary>

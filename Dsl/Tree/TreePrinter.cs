@@ -57,6 +57,9 @@ internal sealed class TreePrinter
             case Store s:
                 Line(depth, $"{Expr(s.Array, Precedence.Postfix)}[{List(s.Indices)}] = {Expr(s.Value)}", s.Loc);
                 break;
+            case Fill f:
+                Line(depth, $"{Expr(f.Array, Precedence.Postfix)}[...] = {Expr(f.Value)}", f.Loc);
+                break;
             case If i:
                 Line(depth, $"if {Expr(i.Condition)}:", i.Loc);
                 PrintBlock(i.Then, depth + 1);
@@ -142,6 +145,8 @@ internal sealed class TreePrinter
         RandomUniform => ("random.random()", Precedence.Postfix),
         Alloc a => ($"np.{(a.Zeroed ? "zeros" : "empty")}(({List(a.Shape)},), {a.Element.Name()})", Precedence.Postfix),
         AllocLike a => ($"np.{(a.Zeroed ? "zeros" : "empty")}_like({Expr(a.Source)})", Precedence.Postfix),
+        Reduction r => ($"np.{r.Op.Name()}({List(r.Operands)})", Precedence.Postfix),
+        ShapeCheck c => ($"check_{c.Rule.ToString().ToLowerInvariant()}({List(c.Lengths)})", Precedence.Postfix),
         _ => throw new JitInternalException($"{nameof(TreePrinter)} does not know {e.GetType().Name}"),
     };
 

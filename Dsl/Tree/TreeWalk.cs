@@ -17,6 +17,8 @@ internal static class TreeWalk
         KernelCall k => k.Args,
         Alloc a => a.Shape,
         AllocLike a => [a.Source],
+        Reduction r => r.Operands,
+        ShapeCheck c => c.Lengths,
         _ => throw new JitInternalException($"{nameof(TreeWalk)} does not know {e.GetType().Name}"),
     };
 
@@ -59,6 +61,10 @@ internal static class TreeWalk
                 return MapList(a.Shape, map) is { } shape ? a with { Shape = shape } : e;
             case AllocLike a:
                 return map(a.Source) is var source && Same(a.Source, source) ? e : a with { Source = source };
+            case Reduction r:
+                return MapList(r.Operands, map) is { } operands ? r with { Operands = operands } : e;
+            case ShapeCheck c:
+                return MapList(c.Lengths, map) is { } lengths ? c with { Lengths = lengths } : e;
             default:
                 throw new JitInternalException($"{nameof(TreeWalk)} does not know {e.GetType().Name}");
         }

@@ -21,6 +21,9 @@ internal sealed record JitType(DType DType, int Rank)
     /// <summary>True for array types.</summary>
     public bool IsArray => Rank > 0;
 
+    /// <summary>The same rank with another element type.</summary>
+    public JitType WithDType(DType dtype) => Rank == 0 ? Scalar(dtype) : new JitType(dtype, Rank);
+
     /// <summary>The scalar type of one element (the type itself for a scalar).</summary>
     public JitType Element => Rank == 0 ? this : Scalar(DType);
 

@@ -28,7 +28,7 @@ internal sealed partial class TypeInference
                 return new Typed(TypeMath(m), false);
             case Cast c:
             {
-                var operand = RequireScalar(TypeExpr(c.Operand), $"cast to {c.To.Name()}", c.Loc);
+                var operand = TypeExpr(c.Operand);
                 if (operand.Type.DType == DType.Complex128 && c.To != DType.Complex128 && c.To != DType.Bool)
                     throw new TypingException(ErrorCodes.InvalidCast,
                         $"cannot cast complex128 to {c.To.Name()}: that would drop the imaginary part; use Real(z) or Abs(z)", c.Loc);
@@ -36,20 +36,16 @@ internal sealed partial class TypeInference
             }
             case Select s:
             {
-                var condition = Condition(TypeExpr(s.Condition), s.Loc);
+                // With an array anywhere, np.where: elementwise, broadcasting all three.
+                var test = TypeExpr(s.Condition);
+                var condition = ConvertTo(test, DType.Bool, s.Loc);
                 var (ifTrue, ifFalse) = (TypeExpr(s.IfTrue), TypeExpr(s.IfFalse));
-                if (ifTrue.Type.IsArray || ifFalse.Type.IsArray)
-                {
-                    if (ifTrue.Type != ifFalse.Type)
-                        throw new TypingException(ErrorCodes.CannotUnify, $"Where picks between a {ifTrue.Type} and a {ifFalse.Type}", s.Loc);
-                    return new Typed(new Select(condition, ifTrue.Expr, ifFalse.Expr) { Loc = s.Loc, Type = ifTrue.Type }, false);
-                }
                 var (common, weak) = Promotion.Promote(ifTrue.Type.DType, ifTrue.Weak, ifFalse.Type.DType, ifFalse.Weak);
                 return new Typed(new Select(condition, ConvertTo(ifTrue, common, s.Loc), ConvertTo(ifFalse, common, s.Loc))
                 {
                     Loc = s.Loc,
-                    Type = JitType.Scalar(common),
-                }, weak);
+                    Type = Elementwise(common, test, ifTrue, ifFalse),
+                }, weak && !test.Type.IsArray);
             }
             case ArrayShape s:
             {
@@ -74,6 +70,8 @@ internal sealed partial class TypeInference
                 var shape = a.Shape.Select(d => TypeInteger(d, "dimension of an array", a.Loc));
                 return new Typed(new Alloc(a.Element, shape, a.Zeroed) { Loc = a.Loc, Type = JitType.Array(a.Element, shape.Count) }, false);
             }
+            case Reduction r:
+                return new Typed(TypeReduction(r), false);
             case AllocLike a:
             {
                 var source = RequireArray(TypeExpr(a.Source), "EmptyLike of", a.Loc);
@@ -85,6 +83,33 @@ internal sealed partial class TypeInference
             default:
                 throw new JitInternalException($"type inference does not know {e.GetType().Name}");
         }
+    }
+
+    /// <summary>The dtype of each reduction, as NumPy's: sums of bools and small integers in int64, Mean in floating point.</summary>
+    private Reduction TypeReduction(Reduction r)
+    {
+        var operands = r.Operands.Select(o => RequireArray(TypeExpr(o), $"{r.Op.Name()} of", r.Loc));
+        var dtype = operands[0].T.DType;
+        if (r.Op == ReduceOp.Dot)
+        {
+            if (operands.Any(o => o.T.Rank != 1))
+                throw new TypingException(ErrorCodes.OperandTypes,
+                    $"dot({string.Join(", ", operands.Select(o => o.T))}) is not supported: Dot takes two 1-D arrays (the product of matrices is not built yet)", r.Loc);
+            var product = ArithmeticOf(Promotion.Promote(dtype, operands[1].T.DType));
+            operands = operands.Select(o => ConvertTo(new Typed(o, false), product, r.Loc));
+            return new Reduction(r.Op, operands) { Loc = r.Loc, Type = JitType.Scalar(product) };
+        }
+        if (dtype == DType.Complex128 && r.Op is ReduceOp.Min or ReduceOp.Max or ReduceOp.ArgMin or ReduceOp.ArgMax)
+            throw new TypingException(ErrorCodes.OperandTypes, $"{r.Op.Name()} of a {operands[0].T} array: complex numbers are not ordered", r.Loc);
+        var result = r.Op switch
+        {
+            ReduceOp.Sum or ReduceOp.Prod => dtype is DType.Bool or DType.Int32 ? DType.Int64 : dtype,
+            ReduceOp.Mean => Floating(dtype),
+            ReduceOp.ArgMin or ReduceOp.ArgMax => DType.Int64,
+            ReduceOp.Any or ReduceOp.All => DType.Bool,
+            _ => dtype,
+        };
+        return new Reduction(r.Op, operands) { Loc = r.Loc, Type = JitType.Scalar(result) };
     }
 
     private KernelCall TypeCall(KernelCall call)
@@ -138,7 +163,7 @@ internal sealed partial class TypeInference
             return e;
         if (e is Const c)
             return new Const(Constants.Convert(c.Value, to), to, Weak: false) { Loc = c.Loc, Type = JitType.Scalar(to) };
-        return new Cast(to, e) { Loc = e.Loc.IsKnown ? e.Loc : loc, Type = JitType.Scalar(to) };
+        return new Cast(to, e) { Loc = e.Loc.IsKnown ? e.Loc : loc, Type = e.T.WithDType(to) };
     }
 
     private static Expr RequireArray(Typed value, string what, SourceLoc loc)
@@ -152,7 +177,7 @@ internal sealed partial class TypeInference
     {
         if (value.Type.IsArray)
             throw new TypingException(ErrorCodes.ScalarRequired,
-                $"{what} must be a scalar, not a {value.Type} array; operations on whole arrays are not supported: index the array (a[i])", loc);
+                $"{what} must be a scalar, not a {value.Type} array; index it (a[i]) or reduce it (Sum(a), Max(a) …)", loc);
         return value;
     }
 }

@@ -7,17 +7,17 @@ internal sealed partial class TypeInference
 {
     private Typed TypeUnary(Unary u)
     {
-        var operand = RequireScalar(TypeExpr(u.Operand), $"the operand of {u.Op.Symbol().Trim()}", u.Loc);
+        var operand = TypeExpr(u.Operand);
         var dtype = operand.Type.DType;
         switch (u.Op)
         {
             case UnaryOp.Negate:
             {
                 var type = ArithmeticOf(dtype);
-                return new Typed(new Unary(u.Op, ConvertTo(operand, type, u.Loc)) { Loc = u.Loc, Type = JitType.Scalar(type) }, operand.Weak);
+                return new Typed(new Unary(u.Op, ConvertTo(operand, type, u.Loc)) { Loc = u.Loc, Type = operand.Type.WithDType(type) }, operand.Weak);
             }
             case UnaryOp.Not:
-                return new Typed(new Unary(u.Op, Condition(operand, u.Loc)) { Loc = u.Loc, Type = JitType.Scalar(DType.Bool) }, false);
+                return new Typed(new Unary(u.Op, ConvertTo(operand, DType.Bool, u.Loc)) { Loc = u.Loc, Type = operand.Type.WithDType(DType.Bool) }, false);
             case UnaryOp.BitNot:
                 if (dtype.IsFloat() || dtype.IsComplex())
                     throw new TypingException(ErrorCodes.OperandTypes, $"bad operand type for ~: {dtype.Name()}; ~ needs an integer or a bool", u.Loc);
@@ -31,8 +31,6 @@ internal sealed partial class TypeInference
     private Typed TypeBinary(Binary b)
     {
         var (left, right) = (TypeExpr(b.Left), TypeExpr(b.Right));
-        if (left.Type.IsArray || right.Type.IsArray)
-            throw OperandError(b, left, right, "operations on whole arrays are not supported: index the arrays (a[i])");
         var (common, weak) = Promotion.Promote(left.Type.DType, left.Weak, right.Type.DType, right.Weak);
         DType operand;
         switch (b.Op)
@@ -76,7 +74,7 @@ internal sealed partial class TypeInference
         }
         var comparison = b.Op.IsComparison();
         var result = comparison ? DType.Bool : operand;
-        var node = new Binary(b.Op, ConvertTo(left, operand, b.Loc), ConvertTo(right, operand, b.Loc)) { Loc = b.Loc, Type = JitType.Scalar(result) };
+        var node = new Binary(b.Op, ConvertTo(left, operand, b.Loc), ConvertTo(right, operand, b.Loc)) { Loc = b.Loc, Type = Elementwise(result, left, right) };
         return new Typed(node, weak && !comparison);
     }
 
@@ -87,7 +85,7 @@ internal sealed partial class TypeInference
     {
         if (m.Args.Count != m.Function.Arity())
             throw new JitInternalException($"{m.Function.Name()} called with {m.Args.Count} arguments");
-        var args = m.Args.Select(a => RequireScalar(TypeExpr(a), $"the argument of {m.Function.Name()}", m.Loc)).ToArray();
+        var args = m.Args.Select(TypeExpr).ToArray();
         var first = args[0].Type.DType;
         switch (m.Function)
         {
@@ -134,7 +132,17 @@ internal sealed partial class TypeInference
     private static DType ArithmeticOf(DType d) => d == DType.Bool ? DType.Int64 : d;
 
     private static MathCall MathNode(MathCall m, Typed[] args, DType argument, DType result) =>
-        new(m.Function, args.Select(a => ConvertTo(a, argument, m.Loc)).ToArray()) { Loc = m.Loc, Type = JitType.Scalar(result) };
+        new(m.Function, args.Select(a => ConvertTo(a, argument, m.Loc)).ToArray()) { Loc = m.Loc, Type = Elementwise(result, args) };
+
+    /// <summary>
+    /// The type of an operation on these operands: a scalar, or, when any operand is an array, an array of the
+    /// largest rank among them (NumPy broadcasting; whether the shapes agree is checked when the kernel runs).
+    /// </summary>
+    private static JitType Elementwise(DType result, params Typed[] operands)
+    {
+        var rank = operands.Max(o => o.Type.Rank);
+        return rank == 0 ? JitType.Scalar(result) : JitType.Array(result, rank);
+    }
 
     private static TypingException MathError(MathCall m, Typed[] args, string hint) =>
         new(ErrorCodes.OperandTypes, $"{m.Function.Name()}({string.Join(", ", args.Select(a => a.Type))}) is not supported: {hint}", m.Loc);

@@ -102,6 +102,19 @@ internal sealed partial class TypeInference
                         $"cannot store a complex128 into a {array.T} array; store Real(z) or Abs(z)", s.Loc);
                 return new Store(array, indices, ConvertTo(value, array.T.DType, s.Loc)) { Loc = s.Loc };
             }
+            case Fill f:
+            {
+                var array = RequireArray(TypeExpr(f.Array), "assign to all elements of", f.Loc);
+                var value = Concrete(TypeExpr(f.Value));
+                if (value.Type.Rank > array.T.Rank)
+                    throw new TypingException(ErrorCodes.OperandTypes,
+                        $"cannot assign a {value.Type} value to all elements of a {array.T} array: it has more dimensions", f.Loc);
+                var (from, to) = (value.Type.DType, array.T.DType);
+                if ((from == DType.Complex128 && to != DType.Complex128) || (f.SameKind && Kind(from) > Kind(to)))
+                    throw new TypingException(f.SameKind ? ErrorCodes.OutputType : ErrorCodes.InvalidCast,
+                        $"cannot write {from.Name()} values into a {array.T} array{(f.SameKind ? " (only values of the same kind or a lower one: bool, integer, float, complex)" : "; convert them first")}", f.Loc);
+                return new Fill(array, ConvertTo(value, to, f.Loc)) { Loc = f.Loc, SameKind = f.SameKind };
+            }
             case If i:
                 return new If(Condition(TypeExpr(i.Condition), i.Loc), TypeBlock(i.Then), TypeBlock(i.Else)) { Loc = i.Loc };
             case For f:
@@ -182,6 +195,9 @@ internal sealed partial class TypeInference
             throw new TypingException(ErrorCodes.CannotUnify, $"{what} is given both a {a} and a {b}", loc);
         return JitType.Scalar(Promotion.Promote(a.DType, b.DType));
     }
+
+    /// <summary>NumPy's kinds in the order <c>same_kind</c> casting allows: bool, integer, float, complex.</summary>
+    private static int Kind(DType d) => d == DType.Bool ? 0 : d.IsInteger() ? 1 : d.IsFloat() ? 2 : 3;
 
     private Expr TypeInteger(Expr e, string what, SourceLoc loc) => Integer(TypeExpr(e), $"the {what}", loc);
 

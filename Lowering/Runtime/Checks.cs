@@ -62,6 +62,37 @@ internal static class Checks
     public static bool StepPassesStop(long index, long stop, long step) =>
         step > 0 ? (ulong)(stop - index) <= (ulong)step : (ulong)(index - stop) <= (ulong)-step;
 
+    /// <summary>The length two axes broadcast to: equal lengths, or the other one where one is 1.</summary>
+    public static long Broadcast(long a, long b, string what)
+    {
+        if (a != b && a != 1 && b != 1)
+            Throw.ShapeMismatch(a, b, what);
+        return a == 1 ? b : a;
+    }
+
+    /// <summary>The target's length, where a value's length broadcasts into it (equal, or the value's is 1).</summary>
+    public static long BroadcastInto(long value, long target, string what)
+    {
+        if (value != target && value != 1)
+            Throw.ShapeMismatch(value, target, what);
+        return target;
+    }
+
+    public static long SameLength(long a, long b, string what)
+    {
+        if (a != b)
+            Throw.ShapeMismatch(a, b, what);
+        return a;
+    }
+
+    /// <summary>The number of elements of an array reduced by an operation without identity (Min, ArgMax …).</summary>
+    public static long NonEmpty(long size, string what)
+    {
+        if (size == 0)
+            Throw.EmptyReduction(what);
+        return size;
+    }
+
     /// <summary>The step of a For loop known only at run time.</summary>
     public static long Step(long step, string site)
     {

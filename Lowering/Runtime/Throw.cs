@@ -26,6 +26,14 @@ internal static class Throw
         throw new ArgumentException($"{ErrorCodes.ZeroStepAtRuntime}: the step of the For loop at {site} is zero");
 
     [DoesNotReturn]
+    public static void ShapeMismatch(long a, long b, string what) =>
+        throw new ArgumentException($"{ErrorCodes.ShapeMismatch}: {what}: lengths {a} and {b}");
+
+    [DoesNotReturn]
+    public static void EmptyReduction(string what) =>
+        throw new InvalidOperationException($"{ErrorCodes.EmptyReduction}: {what}");
+
+    [DoesNotReturn]
     public static void BadDimension(long length, string site) =>
         throw new ArgumentException($"{ErrorCodes.NegativeDimension}: cannot allocate an array with a dimension of {length} at {site}"
             + (length < 0 ? "" : $"; .NET arrays hold at most {Array.MaxLength} elements per dimension"));

@@ -10,13 +10,13 @@ public sealed class TypingErrorTests
     private static TypingException Fails(Action action) => Assert.ThrowsExactly<TypingException>(action);
 
     [TestMethod]
-    public void WholeArrayArithmeticIsRejectedAtItsLine()
+    public void ArrayOperandsOfTheWrongDTypeAreRejectedAtTheirLine()
     {
         var line = 0;
         var kernel = Jit.Kernel((Arr a) =>
         {
             line = Here() + 1;
-            return a * 2.0;
+            return a & 2.0;
         });
         var e = Fails(() => kernel.Invoke(new double[3]));
         Assert.AreEqual(ErrorCodes.OperandTypes, e.Code);

@@ -8,8 +8,8 @@ namespace JitDsl.Tests.Lowering;
 public sealed class InspectionTests
 {
     [TestMethod]
-    [DataRow(Backend.Clr, new[] { "trace", "type", "bounds checks", "lower", "compile" })]
-    [DataRow(Backend.Llvm, new[] { "trace", "type", "bounds checks", "lower", "llvm ir", "optimize and emit", "link" })]
+    [DataRow(Backend.Clr, new[] { "trace", "type", "fuse", "bounds checks", "lower", "compile" })]
+    [DataRow(Backend.Llvm, new[] { "trace", "type", "fuse", "bounds checks", "lower", "llvm ir", "optimize and emit", "link" })]
     public void EveryStageIsReportedWithItsTime(Backend backend, string[] stages)
     {
         var inspection = ChapterKernels.SumSquares(new JitOptions { Backend = backend }).Inspect(new double[4]);

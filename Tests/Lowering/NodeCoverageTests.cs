@@ -4,6 +4,7 @@ using JitDsl.Backends.Llvm;
 using JitDsl.Dsl.Tracing;
 using JitDsl.Dsl.Tree;
 using JitDsl.Dsl.Typing;
+using JitDsl.Lowering;
 using JitDsl.Lowering.Printing;
 using JitDsl.Lowering.Runtime;
 using static JitDsl.Dsl.Ops;
@@ -47,6 +48,12 @@ public sealed class NodeCoverageTests
         {
             If(x > 0, () => Return());
         }, [1.0], null),
+        ((Arr a, Arr b) =>
+        {
+            var scaled = EmptyLike(a);
+            scaled.Assign(a * 2.0 + b);
+            return Sum(scaled) + Min(a + b);
+        }, [new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 }], (1.0 * 2 + 3) + (2.0 * 2 + 4) + Math.Min(1.0 + 3, 2.0 + 4)),
     ];
 
     [TestMethod]
@@ -59,6 +66,7 @@ public sealed class NodeCoverageTests
             var signature = new Signature(args.Select(a => DTypes.JitTypeOf(a.GetType())!).ToArray());
             var (typed, lowered) = Pipeline.Lower(tree, signature, null, new JitOptions(), []);
             Collect(typed.Body, seen);
+            Collect(Fusion.Run(typed).Body, seen);
             var printed = CSharpPrinter.Print(lowered);
             Assert.IsFalse(printed.Contains("/*"), printed);
             var clr = ClrBackend.Compile(lowered).Boxed(args);

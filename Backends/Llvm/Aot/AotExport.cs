@@ -126,6 +126,8 @@ internal static class AotExport
                 JITDSL_ZERO_STEP = 4,            /* a For loop whose step is zero */
                 JITDSL_BAD_DIMENSION = 5,        /* value1: a negative or too large dimension */
                 JITDSL_OUT_OF_MEMORY = 6,
+                JITDSL_SHAPE_MISMATCH = 7,       /* value1, value2: lengths that do not broadcast together */
+                JITDSL_EMPTY_REDUCTION = 8,      /* min, max, argmin or argmax of an empty array */
             };
 
             typedef struct jitdsl_error { int64_t code; int64_t value1; int64_t value2; const char* where; } jitdsl_error;

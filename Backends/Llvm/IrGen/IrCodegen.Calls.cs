@@ -106,6 +106,32 @@ internal sealed partial class IrCodegen
             case nameof(Checks.Step):
                 FailWhen(f.Emit("i1", $"icmp eq {args[0]}, 0"), NativeError.ZeroStep, I64(0), I64(0), site);
                 return args[0];
+            case nameof(Checks.Broadcast):
+            {
+                var (a, b) = (args[0], args[1]);
+                var aIsOne = f.Emit("i1", $"icmp eq {a}, 1");
+                var bIsOne = f.Emit("i1", $"icmp eq {b}, 1");
+                var equal = f.Emit("i1", $"icmp eq {a}, {b.Ref}");
+                var either = f.Emit("i1", $"or i1 {aIsOne.Ref}, {bIsOne.Ref}");
+                var fits = f.Emit("i1", $"or i1 {equal.Ref}, {either.Ref}");
+                FailWhen(f.Emit("i1", $"xor i1 {fits.Ref}, true"), NativeError.ShapeMismatch, a, b, site);
+                return f.Emit("i64", $"select i1 {aIsOne.Ref}, {b}, {a}");
+            }
+            case nameof(Checks.BroadcastInto):
+            {
+                var (value, target) = (args[0], args[1]);
+                var equal = f.Emit("i1", $"icmp eq {value}, {target.Ref}");
+                var one = f.Emit("i1", $"icmp eq {value}, 1");
+                var fits = f.Emit("i1", $"or i1 {equal.Ref}, {one.Ref}");
+                FailWhen(f.Emit("i1", $"xor i1 {fits.Ref}, true"), NativeError.ShapeMismatch, value, target, site);
+                return target;
+            }
+            case nameof(Checks.SameLength):
+                FailWhen(f.Emit("i1", $"icmp ne {args[0]}, {args[1].Ref}"), NativeError.ShapeMismatch, args[0], args[1], site);
+                return args[0];
+            case nameof(Checks.NonEmpty):
+                FailWhen(f.Emit("i1", $"icmp eq {args[0]}, 0"), NativeError.EmptyReduction, I64(0), I64(0), site);
+                return args[0];
             case nameof(Checks.StepPassesStop):
             {
                 var (index, stop, step) = (args[0], args[1], args[2]);

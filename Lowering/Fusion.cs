@@ -1,0 +1,593 @@
+using System.Runtime.CompilerServices;
+using JitDsl.Dsl.Tree;
+using JitDsl.Dsl.Typing;
+
+namespace JitDsl.Lowering;
+
+/// <summary>
+/// Turns array expressions into loops, as Numba's array-expression rewrite does, so that the stages after it
+/// see only scalar code. An expression of arrays (<c>Sqrt(x * x + Sin(x) * Exp(-x))</c>) becomes one loop nest
+/// over its broadcast shape that computes each element once, with no array in between:
+/// <list type="bullet">
+/// <item>returned or kept in a C# local, it is written into one new array; assigned with <c>a.Assign(e)</c>,
+///   straight into <c>a</c>;</item>
+/// <item>reduced (<c>Sum(x * x)</c>), it is accumulated element by element and never stored;</item>
+/// <item>indexed (<c>e.AsArray()[i]</c>), only that element is computed.</item>
+/// </list>
+/// A temporary holding an array expression is fused into its uses when no array is written and no variable it
+/// reads is assigned between its definition and its last use (otherwise it must keep the value it had, and is
+/// computed into an array where it was defined, as NumPy would). Within one element, a computation used twice
+/// is computed once; a scalar operand (<c>x - Mean(x)</c>) is computed once, before the loop. Lengths are
+/// checked before anything is written: operands must broadcast together (JD0045); Min, Max, ArgMin and ArgMax
+/// of an empty array fail (JD0046).
+/// </summary>
+internal sealed class Fusion
+{
+    private readonly Dictionary<Local, JitType> localTypes;
+    private readonly Dictionary<TypedKernel, TypedKernel> fused;
+    private int nextLocalId;
+
+    private Fusion(TypedKernel kernel, Dictionary<TypedKernel, TypedKernel> fused)
+    {
+        localTypes = new Dictionary<Local, JitType>(kernel.LocalTypes);
+        nextLocalId = localTypes.Keys.Select(l => l.Id).DefaultIfEmpty(-1).Max() + 1;
+        this.fused = fused;
+    }
+
+    /// <summary>The kernel, and every kernel it calls, with no array expression left.</summary>
+    public static TypedKernel Run(TypedKernel kernel) => Run(kernel, new Dictionary<TypedKernel, TypedKernel>(ReferenceEqualityComparer.Instance));
+
+    private static TypedKernel Run(TypedKernel kernel, Dictionary<TypedKernel, TypedKernel> fused)
+    {
+        if (fused.TryGetValue(kernel, out var done))
+            return done;
+        var fusion = new Fusion(kernel, fused);
+        var body = fusion.Block(kernel.Body);
+        return fused[kernel] = new TypedKernel(kernel.Source, kernel.Signature, kernel.ReturnType, body, fusion.localTypes);
+    }
+
+    /// <summary>An operation on arrays, computed elementwise.</summary>
+    private static bool IsElementwise(Expr e) => e.Type is { IsArray: true } && e is Unary or Binary or MathCall or Cast or Select;
+
+    // ---- Statements
+
+    private Block Block(Block block)
+    {
+        var output = new List<Stmt>();
+        var inlined = new Dictionary<Local, Expr>();
+        for (var k = 0; k < block.Statements.Count; k++)
+        {
+            var statement = Substitute(block.Statements[k], inlined);
+            if (statement is Declare { Local.Kind: LocalKind.Temporary } d && IsElementwise(d.Init) && CanFuse(d, block.Statements, k))
+                inlined[d.Local] = d.Init;
+            else
+                Statement(statement, output);
+        }
+        return new Block(output.ToArray());
+    }
+
+    private void Statement(Stmt statement, List<Stmt> output)
+    {
+        switch (statement)
+        {
+            case Declare d when IsElementwise(d.Init):
+                Materialize(d.Init, output, d.Local, d.Loc);
+                break;
+            case Declare d:
+                output.Add(d with { Init = Scalar(d.Init, output) });
+                break;
+            case Assign a:
+                output.Add(a with { Value = Scalar(a.Value, output) });
+                break;
+            case Store s:
+                output.Add(s with { Array = Scalar(s.Array, output), Indices = s.Indices.Select(i => Scalar(i, output)), Value = Scalar(s.Value, output) });
+                break;
+            case Fill f:
+                FillArray(f, output);
+                break;
+            case Return { Value: { } v } r:
+                output.Add(r with { Value = IsElementwise(v) ? Materialize(v, output, null, r.Loc) : Scalar(v, output) });
+                break;
+            case Evaluate e:
+                output.Add(e with { Value = Scalar(e.Value, output) });
+                break;
+            case SeedRandom s:
+                output.Add(s with { Seed = Scalar(s.Seed, output) });
+                break;
+            case If i:
+                output.Add(i with { Condition = Scalar(i.Condition, output), Then = Block(i.Then), Else = Block(i.Else) });
+                break;
+            case For f:
+                output.Add(f with { Start = Scalar(f.Start, output), Stop = Scalar(f.Stop, output), Step = Scalar(f.Step, output), Body = Block(f.Body) });
+                break;
+            case While w:
+            {
+                // The condition is evaluated before every iteration: so is what it needs.
+                var prelude = Block(w.Prelude).Statements.ToList();
+                var condition = Scalar(w.Condition, prelude);
+                output.Add(w with { Prelude = new Block(prelude.ToArray()), Condition = condition, Body = Block(w.Body) });
+                break;
+            }
+            default:
+                output.Add(statement);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Whether the temporary declared at <paramref name="position"/> can be fused into its uses: all in this block,
+    /// with nothing in between that writes arrays or assigns a variable the expression reads. The statement of the
+    /// last use may write (a Store or an Assign), because it evaluates its expressions first.
+    /// </summary>
+    private static bool CanFuse(Declare declare, NodeList<Stmt> statements, int position)
+    {
+        var last = -1;
+        for (var k = position + 1; k < statements.Count; k++)
+        {
+            if (Uses(statements[k], declare.Local))
+                last = k;
+        }
+        if (last < 0)
+            return false;
+        var reads = Reads(declare.Init);
+        for (var k = position + 1; k <= last; k++)
+        {
+            var statement = statements[k];
+            if (k == last && statement is not (If or For or While))
+                return !Expressions(statement).Any(CallsKernel);
+            if (Writes(statement, reads))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool Uses(Stmt statement, Local local) =>
+        Expressions(statement).Any(e => Contains(e, n => n is LocalRef r && r.Local == local)) || Nested(statement).Any(s => Uses(s, local));
+
+    private static bool Writes(Stmt statement, HashSet<Local> reads) => statement switch
+    {
+        Store or Fill => true,
+        Assign a when reads.Contains(a.Local) => true,
+        _ => Expressions(statement).Any(CallsKernel) || Nested(statement).Any(s => Writes(s, reads)),
+    };
+
+    // A kernel called may write to any array it is given.
+    private static bool CallsKernel(Expr e) => Contains(e, n => n is KernelCall);
+
+    private static HashSet<Local> Reads(Expr e)
+    {
+        var locals = new HashSet<Local>();
+        Contains(e, n =>
+        {
+            if (n is LocalRef r)
+                locals.Add(r.Local);
+            return false;
+        });
+        return locals;
+    }
+
+    private static bool Contains(Expr e, Func<Expr, bool> test)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        return test(e) || TreeWalk.Children(e).Any(child => Contains(child, test));
+    }
+
+    /// <summary>The expressions a statement evaluates itself (not those of the blocks it holds).</summary>
+    private static IEnumerable<Expr> Expressions(Stmt statement) => statement switch
+    {
+        Declare d => [d.Init],
+        Assign a => [a.Value],
+        Store s => s.Indices.Prepend(s.Array).Append(s.Value),
+        Fill f => [f.Array, f.Value],
+        If i => [i.Condition],
+        For f => [f.Start, f.Stop, f.Step],
+        While w => [w.Condition],
+        Return { Value: { } v } => [v],
+        Evaluate e => [e.Value],
+        SeedRandom s => [s.Seed],
+        _ => [],
+    };
+
+    private static IEnumerable<Stmt> Nested(Stmt statement) => statement switch
+    {
+        If i => i.Then.Statements.Concat(i.Else.Statements),
+        For f => f.Body.Statements,
+        While w => w.Prelude.Statements.Concat(w.Body.Statements),
+        _ => [],
+    };
+
+    /// <summary>The statement with the fused temporaries replaced by their expressions, in nested blocks too.</summary>
+    private static Stmt Substitute(Stmt statement, Dictionary<Local, Expr> inlined)
+    {
+        if (inlined.Count == 0)
+            return statement;
+        Expr Map(Expr e) => e is LocalRef r && inlined.TryGetValue(r.Local, out var value) ? value : TreeWalk.MapChildren(e, Map);
+        Block MapBlock(Block b) => new(b.Statements.Select(s => Substitute(s, inlined)));
+        return statement switch
+        {
+            Declare d => d with { Init = Map(d.Init) },
+            Assign a => a with { Value = Map(a.Value) },
+            Store s => s with { Array = Map(s.Array), Indices = s.Indices.Select(Map), Value = Map(s.Value) },
+            Fill f => f with { Array = Map(f.Array), Value = Map(f.Value) },
+            If i => i with { Condition = Map(i.Condition), Then = MapBlock(i.Then), Else = MapBlock(i.Else) },
+            For f => f with { Start = Map(f.Start), Stop = Map(f.Stop), Step = Map(f.Step), Body = MapBlock(f.Body) },
+            While w => w with { Prelude = MapBlock(w.Prelude), Condition = Map(w.Condition), Body = MapBlock(w.Body) },
+            Return { Value: { } v } r => r with { Value = Map(v) },
+            Evaluate e => e with { Value = Map(e.Value) },
+            SeedRandom s => s with { Seed = Map(s.Seed) },
+            _ => statement,
+        };
+    }
+
+    // ---- Expressions
+
+    /// <summary>
+    /// An expression with its reductions computed and its array expressions taken apart, by statements added to
+    /// <paramref name="output"/>. <paramref name="conditional"/>: evaluated only on some paths (a branch of Where).
+    /// </summary>
+    private Expr Scalar(Expr e, List<Stmt> output, bool conditional = false)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        switch (e)
+        {
+            case Reduction r:
+                if (conditional)
+                    throw new TypingException(ErrorCodes.ConditionalReduction,
+                        $"`{TreePrinter.Inline(r)}` is computed only on some paths (in a branch of Where, or right of & or |), "
+                        + "which a reduction of arrays cannot be; compute it before, in a C# local, or use If", r.Loc);
+                return Reduce(r, output);
+            case Load l when IsElementwise(l.Array):
+            {
+                var indices = l.Indices.Select(i => Scalar(i, output, conditional)).ToArray();
+                var layout = Broadcast(l.Array, output, l.Loc);
+                return new ElementBuilder(this, layout, indices, l.BoundsChecked, output, output).Build(l.Array);
+            }
+            case ArrayShape s when IsElementwise(s.Array):
+                return Broadcast(s.Array, output, s.Loc).Shape[s.Axis];
+            case ArraySize s when IsElementwise(s.Array):
+                return Size(Broadcast(s.Array, output, s.Loc).Shape);
+            case Select s:
+                return s with { Condition = Scalar(s.Condition, output, conditional), IfTrue = Scalar(s.IfTrue, output, true), IfFalse = Scalar(s.IfFalse, output, true) };
+            case Binary { Op: BinaryOp.BitAnd or BinaryOp.BitOr, Left.T.DType: DType.Bool } b:
+                return b with { Left = Scalar(b.Left, output, conditional), Right = Scalar(b.Right, output, true) };
+            default:
+                // An array expression where an array must exist (an argument of a kernel call): computed into one.
+                return IsElementwise(e) ? Materialize(e, output, null, e.Loc) : TreeWalk.MapChildren(e, child => Scalar(child, output, conditional));
+        }
+    }
+
+    /// <summary>The array expression computed into a new array (into <paramref name="into"/>, or a fresh temporary).</summary>
+    private Expr Materialize(Expr e, List<Stmt> output, Local? into, SourceLoc loc)
+    {
+        var layout = Broadcast(e, output, loc);
+        var result = into ?? NewLocal("result", LocalKind.Temporary, e.T);
+        output.Add(new Declare(result, new Alloc(e.T.DType, layout.Shape.ToArray(), Zeroed: false) { Loc = loc, Type = e.T }) { Loc = loc });
+        var target = Ref(result);
+        output.Add(Loops(layout, output, e, (element, indices, body) =>
+            body.Add(new Store(target, indices, element) { Loc = loc, BoundsChecked = false })));
+        return target;
+    }
+
+    /// <summary><c>a[...] = value</c>: the value broadcast into the array's shape, element by element.</summary>
+    private void FillArray(Fill f, List<Stmt> output)
+    {
+        var target = Scalar(f.Array, output);
+        var rank = target.T.Rank;
+        var shape = Enumerable.Range(0, rank).Select(axis => (Expr)new ArrayShape(target, axis) { Loc = f.Loc, Type = Int64 }).ToArray();
+        var stretch = new Dictionary<Expr, Expr?[]>();
+        if (f.Value.T.IsArray)
+        {
+            foreach (var leaf in Leaves(f.Value))
+            {
+                var factors = new Expr?[leaf.T.Rank];
+                for (var k = 0; k < leaf.T.Rank; k++)
+                {
+                    var axis = rank - leaf.T.Rank + k;
+                    var length = new ArrayShape(leaf, k) { Loc = f.Loc, Type = Int64 };
+                    var what = $"`{TreePrinter.Inline(f.Value)}` does not broadcast into `{TreePrinter.Inline(target)}` along axis {axis} (at {f.Loc})";
+                    output.Add(new Evaluate(new ShapeCheck(ShapeRule.BroadcastInto, [length, shape[axis]], what) { Loc = f.Loc, Type = Int64 }) { Loc = f.Loc });
+                    factors[k] = Stretch(leaf, k, length, shape[axis], output, f.Loc);
+                }
+                stretch[leaf] = factors;
+            }
+        }
+        output.Add(Loops(new Layout(shape, stretch), output, f.Value, (element, indices, body) =>
+            body.Add(new Store(target, indices, element) { Loc = f.Loc, BoundsChecked = false })));
+    }
+
+    /// <summary>A reduction as one pass over its operand's elements; the value is the accumulator (or the mean from it).</summary>
+    private Expr Reduce(Reduction r, List<Stmt> output)
+    {
+        var loc = r.Loc;
+        var operand = r.Operands[0];
+        Layout layout;
+        if (r.Op == ReduceOp.Dot)
+        {
+            var (a, b) = (Broadcast(r.Operands[0], output, loc), Broadcast(r.Operands[1], output, loc));
+            var what = $"the operands of `{TreePrinter.Inline(r)}` have different lengths (at {loc})";
+            var length = Bind("n", new ShapeCheck(ShapeRule.SameLength, [a.Shape[0], b.Shape[0]], what) { Loc = loc, Type = Int64 }, output, loc);
+            operand = Arithmetic(BinaryOp.Multiply, r.Operands[0], r.Operands[1]);
+            foreach (var (leaf, factors) in b.Stretch)
+                a.Stretch.TryAdd(leaf, factors);
+            layout = new Layout([length], a.Stretch);
+        }
+        else
+        {
+            layout = Broadcast(operand, output, loc);
+        }
+        var type = r.T.DType;
+        var name = r.Op.Name();
+        if (r.Op is ReduceOp.Min or ReduceOp.Max or ReduceOp.ArgMin or ReduceOp.ArgMax)
+        {
+            var what = $"`{TreePrinter.Inline(r)}` of an empty array: the operation has no identity (at {loc})";
+            output.Add(new Evaluate(new ShapeCheck(ShapeRule.NonEmpty, [Size(layout.Shape)], what) { Loc = loc, Type = Int64 }) { Loc = loc });
+        }
+        switch (r.Op)
+        {
+            case ReduceOp.ArgMin or ReduceOp.ArgMax:
+            {
+                var elementType = operand.T.DType == DType.Bool ? DType.Int64 : operand.T.DType;
+                var minimum = r.Op == ReduceOp.ArgMin;
+                var best = NewLocal(minimum ? "smallest" : "largest", LocalKind.Temporary, JitType.Scalar(elementType));
+                var index = NewLocal(name, LocalKind.Temporary, Int64);
+                var flat = NewLocal("flat", LocalKind.Temporary, Int64);
+                output.Add(new Declare(best, Literal(Extreme(elementType, largest: minimum), elementType)) { Loc = loc });
+                output.Add(new Declare(index, Literal(0L, DType.Int64)) { Loc = loc });
+                output.Add(new Declare(flat, Literal(0L, DType.Int64)) { Loc = loc });
+                output.Add(Loops(layout, output, operand, (element, _, body) =>
+                {
+                    var value = NewLocal("value", LocalKind.Temporary, JitType.Scalar(elementType));
+                    body.Add(new Declare(value, Convert(element, elementType)) { Loc = loc });
+                    Expr better = Compare(minimum ? BinaryOp.Less : BinaryOp.Greater, Ref(value), Ref(best));
+                    if (elementType.IsFloat())
+                    {
+                        // The first NaN wins, and nothing after it, as in NumPy.
+                        better = Logical(BinaryOp.BitAnd, new Unary(UnaryOp.Not, IsNaN(Ref(best))) { Type = Bool },
+                            Logical(BinaryOp.BitOr, better, IsNaN(Ref(value))));
+                    }
+                    body.Add(new If(better, new Block([new Assign(best, Ref(value)), new Assign(index, Ref(flat))]), Dsl.Tree.Block.Empty) { Loc = loc });
+                    body.Add(new Assign(flat, Arithmetic(BinaryOp.Add, Ref(flat), Literal(1L, DType.Int64))));
+                }));
+                return Ref(index);
+            }
+            default:
+            {
+                var accumulatorType = type;
+                var accumulator = NewLocal(name, LocalKind.Temporary, JitType.Scalar(accumulatorType));
+                output.Add(new Declare(accumulator, Literal(Identity(r.Op, accumulatorType), accumulatorType)) { Loc = loc });
+                output.Add(Loops(layout, output, operand, (element, _, body) =>
+                {
+                    var acc = Ref(accumulator);
+                    Expr next = r.Op switch
+                    {
+                        ReduceOp.Sum or ReduceOp.Dot or ReduceOp.Mean => Arithmetic(BinaryOp.Add, acc, Convert(element, accumulatorType)),
+                        ReduceOp.Prod => Arithmetic(BinaryOp.Multiply, acc, Convert(element, accumulatorType)),
+                        ReduceOp.Min or ReduceOp.Max => new MathCall(r.Op == ReduceOp.Min ? MathFunction.Min : MathFunction.Max, [acc, element]) { Type = acc.T },
+                        ReduceOp.Any => Logical(BinaryOp.BitOr, acc, Convert(element, DType.Bool)),
+                        _ => Logical(BinaryOp.BitAnd, acc, Convert(element, DType.Bool)),
+                    };
+                    body.Add(new Assign(accumulator, next) { Loc = loc });
+                }));
+                if (r.Op != ReduceOp.Mean)
+                    return Ref(accumulator);
+                return Arithmetic(BinaryOp.TrueDivide, Ref(accumulator), Convert(Size(layout.Shape), accumulatorType));
+            }
+        }
+    }
+
+    // ---- Shapes
+
+    /// <summary>
+    /// The shape an array expression's elements are computed over, and for each array it reads, which axes are
+    /// stretched. One array of the full rank needs nothing: the shape is its own.
+    /// </summary>
+    private sealed record Layout(IReadOnlyList<Expr> Shape, Dictionary<Expr, Expr?[]> Stretch);
+
+    private Layout Broadcast(Expr e, List<Stmt> output, SourceLoc loc)
+    {
+        var rank = e.T.Rank;
+        var leaves = Leaves(e);
+        if (leaves.Count == 1 && leaves[0].T.Rank == rank)
+        {
+            var only = leaves[0];
+            return new Layout(Enumerable.Range(0, rank).Select(axis => Length(only, axis, loc)).ToArray(),
+                new Dictionary<Expr, Expr?[]> { [only] = new Expr?[rank] });
+        }
+        var shape = new Expr[rank];
+        for (var axis = 0; axis < rank; axis++)
+        {
+            var lengths = leaves.Where(l => l.T.Rank >= rank - axis).Select(l => Length(l, axis - (rank - l.T.Rank), loc)).ToArray();
+            var what = $"the operands of `{TreePrinter.Inline(e)}` do not broadcast together along axis {axis} (at {loc})";
+            var length = lengths.Skip(1).Aggregate(lengths[0], (a, b) => new ShapeCheck(ShapeRule.Broadcast, [a, b], what) { Loc = loc, Type = Int64 });
+            shape[axis] = lengths.Length == 1 ? length : Bind($"n{axis}", length, output, loc);
+        }
+        var stretch = new Dictionary<Expr, Expr?[]>();
+        foreach (var leaf in leaves)
+        {
+            var factors = new Expr?[leaf.T.Rank];
+            for (var k = 0; k < leaf.T.Rank; k++)
+            {
+                var axis = rank - leaf.T.Rank + k;
+                if (leaves.Count(l => l.T.Rank >= rank - axis) > 1)
+                    factors[k] = Stretch(leaf, k, Length(leaf, k, loc), shape[axis], output, loc);
+            }
+            stretch[leaf] = factors;
+        }
+        return new Layout(shape, stretch);
+    }
+
+    /// <summary>1 where an array's axis runs along the shape's, 0 where its length 1 is stretched: index times this.</summary>
+    private Expr Stretch(Expr leaf, int axis, Expr length, Expr full, List<Stmt> output, SourceLoc loc)
+    {
+        var stretched = Logical(BinaryOp.BitAnd, Compare(BinaryOp.Equal, length, Literal(1L, DType.Int64)), Compare(BinaryOp.NotEqual, full, Literal(1L, DType.Int64)));
+        var name = $"{(leaf is LocalRef r ? r.Local.Name : leaf is ParamRef p ? p.Name : "a")}_step{axis}";
+        return Bind(name, new Select(stretched, Literal(0L, DType.Int64), Literal(1L, DType.Int64)) { Loc = loc, Type = Int64 }, output, loc);
+    }
+
+    /// <summary>The arrays an expression reads, each once (a parameter used four times is one array).</summary>
+    private static List<Expr> Leaves(Expr e)
+    {
+        var leaves = new List<Expr>();
+        void Visit(Expr node)
+        {
+            if (IsElementwise(node))
+            {
+                foreach (var child in TreeWalk.Children(node))
+                    Visit(child);
+            }
+            else if (node.T.IsArray && !leaves.Contains(node))
+            {
+                leaves.Add(node);
+            }
+        }
+        Visit(e);
+        return leaves;
+    }
+
+    private static Expr Length(Expr array, int axis, SourceLoc loc) => new ArrayShape(array, axis) { Loc = loc, Type = Int64 };
+
+    private static Expr Size(IReadOnlyList<Expr> shape) =>
+        shape.Skip(1).Aggregate(shape[0], (size, length) => Arithmetic(BinaryOp.Multiply, size, length));
+
+    // ---- Loops and elements
+
+    /// <summary>
+    /// The loop nest over a layout's shape, its body made by <paramref name="body"/> from the element of
+    /// <paramref name="e"/> and the indices. Scalars in <paramref name="e"/> are computed first, into <paramref name="before"/>.
+    /// </summary>
+    private Stmt Loops(Layout layout, List<Stmt> before, Expr e, Action<Expr, NodeList<Expr>, List<Stmt>> body)
+    {
+        var indices = layout.Shape.Select((_, axis) => NewLocal($"i{axis}", LocalKind.LoopIndex, Int64)).ToArray();
+        var references = indices.Select(i => (Expr)Ref(i)).ToArray();
+        var statements = new List<Stmt>();
+        var element = new ElementBuilder(this, layout, references, checkedLoads: false, before, statements).Build(e);
+        body(element, references, statements);
+        var block = new Block(statements.ToArray());
+        for (var axis = indices.Length - 1; axis > 0; axis--)
+            block = new Block([LoopOver(axis, block)]);
+        return LoopOver(0, block);
+
+        Stmt LoopOver(int axis, Block loopBody) =>
+            new For(indices[axis], Literal(0L, DType.Int64), layout.Shape[axis], Literal(1L, DType.Int64), loopBody) { Loc = e.Loc };
+    }
+
+    /// <summary>
+    /// Builds the scalar expression of one element of an array expression: each array read at the indices (times
+    /// its stretch factors), each computation used twice bound once, each scalar operand computed before the loop.
+    /// </summary>
+    private sealed class ElementBuilder(Fusion fusion, Layout layout, IReadOnlyList<Expr> indices, bool checkedLoads, List<Stmt> before, List<Stmt> perElement)
+    {
+        private readonly Dictionary<Expr, int> uses = [];
+        private readonly Dictionary<Expr, Expr> bound = [];
+
+        public Expr Build(Expr e)
+        {
+            Count(e);
+            return Element(e, conditional: false);
+        }
+
+        private void Count(Expr e)
+        {
+            if (!IsElementwise(e))
+                return;
+            uses[e] = uses.GetValueOrDefault(e) + 1;
+            if (uses[e] == 1)
+            {
+                foreach (var child in TreeWalk.Children(e))
+                    Count(child);
+            }
+        }
+
+        private Expr Element(Expr e, bool conditional)
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            if (!e.T.IsArray)
+            {
+                if (conditional || e is Const or ParamRef or LocalRef)
+                    return fusion.Scalar(e, before, conditional);
+                return fusion.Bind("s", fusion.Scalar(e, before), before, e.Loc);
+            }
+            if (!IsElementwise(e))
+                return Read(e);
+            if (!conditional && bound.TryGetValue(e, out var known))
+                return known;
+            var element = e switch
+            {
+                Select s => s with { Condition = Element(s.Condition, conditional), IfTrue = Element(s.IfTrue, true), IfFalse = Element(s.IfFalse, true), Type = e.T.Element },
+                Binary { Op: BinaryOp.BitAnd or BinaryOp.BitOr, Left.T.DType: DType.Bool } b =>
+                    b with { Left = Element(b.Left, conditional), Right = Element(b.Right, true), Type = e.T.Element },
+                _ => TreeWalk.MapChildren(e, child => Element(child, conditional)) with { Type = e.T.Element },
+            };
+            if (conditional || uses.GetValueOrDefault(e) < 2)
+                return element;
+            return bound[e] = fusion.Bind("e", element, perElement, e.Loc);
+        }
+
+        /// <summary>An element of an array the expression reads: its axes are the last ones of the shape.</summary>
+        private Expr Read(Expr array)
+        {
+            var rank = array.T.Rank;
+            var factors = layout.Stretch[array];
+            var at = new Expr[rank];
+            for (var k = 0; k < rank; k++)
+            {
+                var index = indices[indices.Count - rank + k];
+                at[k] = factors[k] is { } factor ? Arithmetic(BinaryOp.Multiply, index, factor) : index;
+            }
+            return new Load(array, at) { Loc = array.Loc, Type = array.T.Element, BoundsChecked = checkedLoads };
+        }
+    }
+
+    // ---- Typed nodes
+
+    private static readonly JitType Int64 = JitType.Scalar(DType.Int64);
+    private static readonly JitType Bool = JitType.Scalar(DType.Bool);
+
+    private Local NewLocal(string name, LocalKind kind, JitType type)
+    {
+        var local = new Local(nextLocalId++, name, kind);
+        localTypes[local] = type;
+        return local;
+    }
+
+    /// <summary>A temporary holding <paramref name="value"/>, declared in <paramref name="output"/>.</summary>
+    private Expr Bind(string name, Expr value, List<Stmt> output, SourceLoc loc)
+    {
+        var local = NewLocal(name, LocalKind.Temporary, value.T);
+        output.Add(new Declare(local, value) { Loc = loc });
+        return Ref(local);
+    }
+
+    private LocalRef Ref(Local local) => new(local) { Type = localTypes[local] };
+
+    private static Const Literal(object value, DType dtype) => new(Constants.Convert(value, dtype), dtype, Weak: false) { Type = JitType.Scalar(dtype) };
+
+    private static Expr Convert(Expr e, DType to) => e.T.DType == to ? e : new Cast(to, e) { Loc = e.Loc, Type = JitType.Scalar(to) };
+
+    private static Binary Arithmetic(BinaryOp op, Expr a, Expr b) => new(op, a, b) { Loc = a.Loc, Type = a.T };
+
+    private static Binary Compare(BinaryOp op, Expr a, Expr b) => new(op, a, b) { Loc = a.Loc, Type = Bool };
+
+    private static Binary Logical(BinaryOp op, Expr a, Expr b) => new(op, a, b) { Loc = a.Loc, Type = Bool };
+
+    private static MathCall IsNaN(Expr e) => new(MathFunction.IsNaN, [e]) { Type = Bool };
+
+    private static object Identity(ReduceOp op, DType dtype) => op switch
+    {
+        ReduceOp.Prod => 1L,
+        ReduceOp.Min => Extreme(dtype, largest: true),
+        ReduceOp.Max => Extreme(dtype, largest: false),
+        ReduceOp.All => true,
+        ReduceOp.Any => false,
+        _ => 0L,
+    };
+
+    /// <summary>What any element beats: infinity for floats, the extreme integer, the extreme bool.</summary>
+    private static object Extreme(DType dtype, bool largest) => dtype switch
+    {
+        DType.Float32 or DType.Float64 => largest ? double.PositiveInfinity : double.NegativeInfinity,
+        DType.Int32 => largest ? int.MaxValue : int.MinValue,
+        DType.Int64 => largest ? long.MaxValue : long.MinValue,
+        _ => largest,
+    };
+}
