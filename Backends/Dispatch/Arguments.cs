@@ -56,7 +56,7 @@ internal static class Arguments
             var parameter = kernel.Parameters[k];
             if (!parameter.Accepts(signature.Parameters[k]))
                 throw new KernelArgumentException(ErrorCodes.ParameterMismatch,
-                    $"argument `{parameter.Name}` of kernel `{kernel.Name}` must be a {parameter.Describe()}, not {signature.Parameters[k]}", parameter.Name);
+                    $"argument `{parameter.Name}` of kernel `{kernel.Name}` accepts {parameter.Describe()}, not {signature.Parameters[k]}", parameter.Name);
         }
     }
 

@@ -123,7 +123,7 @@ internal sealed partial class TypeInference
         {
             if (!parameters[k].Accepts(args[k].T))
                 throw new TypingException(ErrorCodes.ParameterMismatch,
-                    $"parameter `{parameters[k].Name}` of kernel `{call.Callee.Name}` accepts a {parameters[k].Describe()}, not {args[k].T}", call.Loc);
+                    $"parameter `{parameters[k].Name}` of kernel `{call.Callee.Name}` accepts {parameters[k].Describe()}, not {args[k].T}", call.Loc);
         }
         var callee = context.Type(call.Callee, new Signature(args.Select(a => a.T)));
         return new KernelCall(call.Callee, args) { Loc = call.Loc, Type = callee.ReturnType, Target = callee };
