@@ -18,22 +18,26 @@ internal static class Pipeline
     public static Specialization Compile(KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options)
     {
         var stages = new List<StageReport>();
-        var (typed, lowered) = Lower(kernel, signature, declared, options, stages);
-        var compiled = BackendSelection.Resolve(options.Backend) == Backend.Llvm
+        var llvm = BackendSelection.Resolve(options.Backend) == Backend.Llvm;
+        var (typed, lowered) = Lower(kernel, signature, declared, options, stages, vectorize: !llvm);
+        var compiled = llvm
             ? CompileWithLlvm(kernel, stages, lowered, options)
             : Stage(kernel, stages, "compile", () => ClrBackend.Compile(lowered),
                 c => $"Clr backend: {c.Typed.GetType().Name.Split('`')[0]}<{string.Join(", ", c.Typed.GetType().GetGenericArguments().Select(CSharpPrinter.TypeName))}> compiled by the .NET JIT\n");
         return new Specialization(signature, typed.ReturnType, compiled, stages);
     }
 
-    /// <summary>The stages every backend shares: typing, fusion of array expressions, bounds-check elimination, lowering.</summary>
+    /// <summary>
+    /// The stages every backend shares: typing, fusion of array expressions, bounds-check elimination, lowering
+    /// (with SIMD loops for the Clr backend, <paramref name="vectorize"/>; LLVM vectorises scalar loops itself).
+    /// </summary>
     public static (TypedKernel Typed, LambdaExpression Lowered) Lower(
-        KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages)
+        KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages, bool vectorize = false)
     {
         var typed = Stage(kernel, stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
         var fused = Stage(kernel, stages, "fuse", () => Fusion.Run(typed), TreePrinter.Print);
         var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(fused), TreePrinter.Print);
-        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck), CSharpPrinter.Print);
+        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck, vectorize), CSharpPrinter.Print);
         return (typed, lowered);
     }
 

@@ -240,7 +240,7 @@ internal sealed class Fusion
             {
                 var indices = l.Indices.Select(i => Scalar(i, output, conditional)).ToArray();
                 var layout = Broadcast(l.Array, output, l.Loc);
-                return new ElementBuilder(this, layout, indices, l.BoundsChecked, output, output).Build(l.Array);
+                return new ElementBuilder(this, layout, indices, l.BoundsChecked, output, output, []).Build(l.Array);
             }
             case ArrayShape s when IsElementwise(s.Array):
                 return Broadcast(s.Array, output, s.Loc).Shape[s.Axis];
@@ -455,27 +455,46 @@ internal sealed class Fusion
     /// The loop nest over a layout's shape, its body made by <paramref name="body"/> from the element of
     /// <paramref name="e"/> and the indices. Scalars in <paramref name="e"/> are computed first, into <paramref name="before"/>.
     /// </summary>
+    /// <remarks>
+    /// A 1-D loop whose arrays may be stretched is made twice: the loop for when none is (every factor 1, the
+    /// common case: arrays of one length), which reads each array at the index alone and so can be vectorised,
+    /// and the general one. Scalars are computed once for both.
+    /// </remarks>
     private Stmt Loops(Layout layout, List<Stmt> before, Expr e, Action<Expr, NodeList<Expr>, List<Stmt>> body)
     {
-        var indices = layout.Shape.Select((_, axis) => NewLocal($"i{axis}", LocalKind.LoopIndex, Int64)).ToArray();
-        var references = indices.Select(i => (Expr)Ref(i)).ToArray();
-        var statements = new List<Stmt>();
-        var element = new ElementBuilder(this, layout, references, checkedLoads: false, before, statements).Build(e);
-        body(element, references, statements);
-        var block = new Block(statements.ToArray());
-        for (var axis = indices.Length - 1; axis > 0; axis--)
-            block = new Block([LoopOver(axis, block)]);
-        return LoopOver(0, block);
+        var hoisted = new Dictionary<Expr, Expr>();
+        var factors = layout.Stretch.Values.SelectMany(f => f).OfType<Expr>().ToList();
+        if (layout.Shape.Count != 1 || factors.Count == 0)
+            return Nest(layout, elementwise: layout.Shape.Count == 1);
+        // Unstretched, every array has the shape's length: the first one's length, which lowering can loop to with an int.
+        var direct = new Layout([Length(layout.Stretch.Keys.First(), 0, e.Loc)], layout.Stretch.ToDictionary(pair => pair.Key, pair => new Expr?[pair.Value.Length]));
+        var unstretched = factors.Select(f => Compare(BinaryOp.Equal, f, Literal(1L, DType.Int64)))
+            .Aggregate((a, b) => Logical(BinaryOp.BitAnd, a, b));
+        return new If(unstretched, new Block([Nest(direct, elementwise: true)]), new Block([Nest(layout, elementwise: false)])) { Loc = e.Loc };
 
-        Stmt LoopOver(int axis, Block loopBody) =>
-            new For(indices[axis], Literal(0L, DType.Int64), layout.Shape[axis], Literal(1L, DType.Int64), loopBody) { Loc = e.Loc };
+        Stmt Nest(Layout version, bool elementwise)
+        {
+            var indices = version.Shape.Select((_, axis) => NewLocal($"i{axis}", LocalKind.LoopIndex, Int64)).ToArray();
+            var references = indices.Select(i => (Expr)Ref(i)).ToArray();
+            var statements = new List<Stmt>();
+            var element = new ElementBuilder(this, version, references, checkedLoads: false, before, statements, hoisted).Build(e);
+            body(element, references, statements);
+            var block = new Block(statements.ToArray());
+            for (var axis = indices.Length - 1; axis > 0; axis--)
+                block = new Block([LoopOver(axis, block)]);
+            return LoopOver(0, block) with { Elementwise = elementwise };
+
+            For LoopOver(int axis, Block loopBody) =>
+                new(indices[axis], Literal(0L, DType.Int64), version.Shape[axis], Literal(1L, DType.Int64), loopBody) { Loc = e.Loc };
+        }
     }
 
     /// <summary>
     /// Builds the scalar expression of one element of an array expression: each array read at the indices (times
     /// its stretch factors), each computation used twice bound once, each scalar operand computed before the loop.
     /// </summary>
-    private sealed class ElementBuilder(Fusion fusion, Layout layout, IReadOnlyList<Expr> indices, bool checkedLoads, List<Stmt> before, List<Stmt> perElement)
+    private sealed class ElementBuilder(
+        Fusion fusion, Layout layout, IReadOnlyList<Expr> indices, bool checkedLoads, List<Stmt> before, List<Stmt> perElement, Dictionary<Expr, Expr> hoisted)
     {
         private readonly Dictionary<Expr, int> uses = [];
         private readonly Dictionary<Expr, Expr> bound = [];
@@ -488,10 +507,10 @@ internal sealed class Fusion
 
         private void Count(Expr e)
         {
-            if (!IsElementwise(e))
+            if (!e.T.IsArray)
                 return;
             uses[e] = uses.GetValueOrDefault(e) + 1;
-            if (uses[e] == 1)
+            if (uses[e] == 1 && IsElementwise(e))
             {
                 foreach (var child in TreeWalk.Children(e))
                     Count(child);
@@ -505,12 +524,14 @@ internal sealed class Fusion
             {
                 if (conditional || e is Const or ParamRef or LocalRef)
                     return fusion.Scalar(e, before, conditional);
-                return fusion.Bind("s", fusion.Scalar(e, before), before, e.Loc);
+                if (!hoisted.TryGetValue(e, out var scalar))
+                    hoisted[e] = scalar = fusion.Bind("s", fusion.Scalar(e, before), before, e.Loc);
+                return scalar;
             }
-            if (!IsElementwise(e))
-                return Read(e);
             if (!conditional && bound.TryGetValue(e, out var known))
                 return known;
+            if (!IsElementwise(e))
+                return conditional || uses.GetValueOrDefault(e) < 2 ? Read(e) : bound[e] = fusion.Bind(Name(e), Read(e), perElement, e.Loc);
             var element = e switch
             {
                 Select s => s with { Condition = Element(s.Condition, conditional), IfTrue = Element(s.IfTrue, true), IfFalse = Element(s.IfFalse, true), Type = e.T.Element },
@@ -522,6 +543,13 @@ internal sealed class Fusion
                 return element;
             return bound[e] = fusion.Bind("e", element, perElement, e.Loc);
         }
+
+        private static string Name(Expr array) => array switch
+        {
+            ParamRef p => $"{p.Name}_i",
+            LocalRef r => $"{r.Local.Name}_i",
+            _ => "a_i",
+        };
 
         /// <summary>An element of an array the expression reads: its axes are the last ones of the shape.</summary>
         private Expr Read(Expr array)

@@ -17,10 +17,11 @@ namespace JitDsl.Lowering;
 /// in place, which the expression compiler inlines. The tree holds no live objects, only literals and
 /// static methods, so it can also be emitted into a saved assembly.
 /// </summary>
-internal sealed class LinqLowering
+internal sealed partial class LinqLowering
 {
     private readonly TypedKernel kernel;
     private readonly bool boundsCheck;
+    private readonly bool vectorize;
     private readonly Dictionary<TypedKernel, Linq.LambdaExpression> devices;
     private readonly Linq.ParameterExpression[] parameters;
     private readonly Dictionary<Local, Linq.ParameterExpression> locals = [];
@@ -31,10 +32,11 @@ internal sealed class LinqLowering
     private readonly Stack<(Linq.LabelTarget Break, Linq.LabelTarget Continue)> loops = new();
     private Linq.ParameterExpression? random;
 
-    private LinqLowering(TypedKernel kernel, bool boundsCheck, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
+    private LinqLowering(TypedKernel kernel, bool boundsCheck, bool vectorize, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
     {
         this.kernel = kernel;
         this.boundsCheck = boundsCheck;
+        this.vectorize = vectorize;
         this.devices = devices;
         parameters = kernel.Source.Parameters
             .Select((p, k) => L.Parameter(kernel.Signature.Parameters[k].ClrType(), p.Name))
@@ -44,8 +46,9 @@ internal sealed class LinqLowering
 
     /// <param name="kernel">The typed kernel, after bounds-check elimination.</param>
     /// <param name="boundsCheck">False keeps Python's negative indices but drops JitDsl's own range checks.</param>
-    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck) =>
-        new LinqLowering(kernel, boundsCheck, []).Lambda();
+    /// <param name="vectorize">For the Clr backend: fused elementwise loops also get a SIMD loop (see <see cref="VectorLoop"/>).</param>
+    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck, bool vectorize) =>
+        new LinqLowering(kernel, boundsCheck, vectorize, []).Lambda();
 
     private Type ReturnClrType => kernel.ReturnType?.ClrType() ?? typeof(void);
 
@@ -149,6 +152,8 @@ internal sealed class LinqLowering
             Const => L.GreaterThan(index, stop),
             _ => L.Condition(L.GreaterThan(step, L.Constant(0L)), L.LessThan(index, stop), L.GreaterThan(index, stop)),
         };
+        if (narrow is not null && VectorLoop(f, index, stop) is { } vectorLoop)
+            statements.Add(vectorLoop);
         var (breakLabel, continueLabel) = (L.Label($"{index.Name}_break"), L.Label($"{index.Name}_continue"));
         loops.Push((breakLabel, continueLabel));
         var body = LowerBlock(f.Body);
@@ -253,7 +258,7 @@ internal sealed class LinqLowering
     private Linq.LambdaExpression Device(TypedKernel target)
     {
         if (!devices.TryGetValue(target, out var lambda))
-            devices[target] = lambda = new LinqLowering(target, boundsCheck, devices).Lambda();
+            devices[target] = lambda = new LinqLowering(target, boundsCheck, vectorize, devices).Lambda();
         return lambda;
     }
 

@@ -45,6 +45,12 @@ internal sealed record For(Local Index, Expr Start, Expr Stop, Expr Step, Block 
     /// <summary>Start and step when both are literals and the index counts up from 0 or more (it is never negative).</summary>
     public (long Start, long Step)? CountsUp =>
         Start is Const { Value: long start } && start >= 0 && Step is Const { Value: long step } && step > 0 ? (start, step) : null;
+
+    /// <summary>
+    /// Made by fusion: the loop over the elements of 1-D arrays that all have exactly <see cref="Stop"/>
+    /// elements, each read and written at the index alone, so its body may run on several elements at once.
+    /// </summary>
+    public bool Elementwise { get; init; }
 }
 
 /// <summary>
