@@ -28,7 +28,7 @@ internal static class ShowcaseRunner
         var results = new List<WorkloadResult>();
         AnsiConsole.Status().Start("preparing inputs", status =>
         {
-            foreach (var workload in ChapterWorkloads.All(n, side))
+            foreach (var workload in ChapterWorkloads.All(n, side).Concat(ArrayExpressionWorkloads.All(n)))
             {
                 var variants = new List<VariantResult>();
                 foreach (var variant in workload.Variants)

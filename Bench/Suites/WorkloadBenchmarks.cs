@@ -13,7 +13,8 @@ public class WorkloadBenchmarks
     private Func<object> call = () => 0;
 
     public static IEnumerable<string> Cases() =>
-        ChapterWorkloads.All(n: 1, mandelbrotSide: 1).SelectMany(w => w.Variants.Select(v => $"{w.Name}/{v.Name}"));
+        ChapterWorkloads.All(n: 1, mandelbrotSide: 1).Concat(ArrayExpressionWorkloads.All(n: 1))
+            .SelectMany(w => w.Variants.Select(v => $"{w.Name}/{v.Name}"));
 
     [ParamsSource(nameof(Cases))]
     public string Case { get; set; } = "";
@@ -22,7 +23,10 @@ public class WorkloadBenchmarks
     public void Setup()
     {
         var (workloadName, variantName) = (Case.Split('/')[0], Case.Split('/')[1]);
-        call = ChapterWorkloads.ByName(workloadName).Variants.First(v => v.Name == variantName).Define();
+        var workload = ChapterWorkloads.All(n: 1, mandelbrotSide: 1).Any(w => w.Name == workloadName)
+            ? ChapterWorkloads.ByName(workloadName)
+            : ArrayExpressionWorkloads.ByName(workloadName);
+        call = workload.Variants.First(v => v.Name == variantName).Define();
         call();
     }
 

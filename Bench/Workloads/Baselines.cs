@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics;
 
 namespace JitDsl.Bench.Workloads;
@@ -94,6 +95,21 @@ public static class Baselines
     {
         var result = new double[x.Length];
         for (var i = 0; i < x.Length; i++)
+            result[i] = Math.Sqrt(x[i] * x[i] + Math.Sin(x[i]) * Math.Exp(-x[i]));
+        return result;
+    }
+
+    /// <summary>fused_expr by hand with .NET's Vector512 and its Sin and Exp (.NET 9+), and a scalar tail.</summary>
+    public static double[] FusedExpressionVector512(double[] x)
+    {
+        var result = new double[x.Length];
+        var i = 0;
+        for (; i <= x.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+        {
+            var v = Vector512.LoadUnsafe(ref x[i]);
+            Vector512.Sqrt(v * v + Vector512.Sin(v) * Vector512.Exp(-v)).StoreUnsafe(ref result[i]);
+        }
+        for (; i < x.Length; i++)
             result[i] = Math.Sqrt(x[i] * x[i] + Math.Sin(x[i]) * Math.Exp(-x[i]));
         return result;
     }

@@ -83,6 +83,10 @@ public static class ChapterKernels
         }, options, name: "mandelbrot_set");
     }
 
+    /// <summary>The same as an array expression, as NumPy users write it: fused into the same one loop.</summary>
+    public static ArrayMap FusedExpressionMap(JitOptions? options = null) =>
+        Jit.Map((Arr x) => Sqrt(x * x + Sin(x) * Exp(-x)), options, name: "fused_expr_map");
+
     /// <summary>sqrt(x² + sin(x)·exp(−x)) elementwise, in one loop with no temporaries.</summary>
     public static Kernel FusedExpression(JitOptions? options = null) => Jit.Kernel((Arr x) =>
     {

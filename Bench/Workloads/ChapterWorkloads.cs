@@ -114,23 +114,29 @@ public static class ChapterWorkloads
                 var scratch = new FusedExpressionScratch(n);
                 return () => scratch.Compute(x);
             }),
+            new Variant("csharp_vector512", () => () => Baselines.FusedExpressionVector512(x)),
             .. JitDsl(options =>
             {
                 var kernel = ChapterKernels.FusedExpression(options);
                 return () => kernel.Invoke(x)!;
             }, fastMath: true),
+            .. JitDsl(options =>
+            {
+                var map = ChapterKernels.FusedExpressionMap(options);
+                return () => map.Invoke(x)!;
+            }, fastMath: true, prefix: "jitdsl_map"),
         ]);
     }
 
     /// <summary>JitDsl's variants of a workload: one per available backend, and LLVM with fast-math where it matters.</summary>
-    private static IEnumerable<Variant> JitDsl(Func<JitOptions, Func<object>> define, bool fastMath = false)
+    private static IEnumerable<Variant> JitDsl(Func<JitOptions, Func<object>> define, bool fastMath = false, string prefix = "jitdsl")
     {
-        yield return new Variant("jitdsl_clr", () => define(Clr));
+        yield return new Variant($"{prefix}_clr", () => define(Clr));
         if (!Jit.IsAvailable(Backend.Llvm))
             yield break;
-        yield return new Variant("jitdsl_llvm", () => define(Llvm));
+        yield return new Variant($"{prefix}_llvm", () => define(Llvm));
         if (fastMath)
-            yield return new Variant("jitdsl_llvm_fastmath", () => define(LlvmFastMath));
+            yield return new Variant($"{prefix}_llvm_fastmath", () => define(LlvmFastMath));
     }
 
     /// <summary>fused_expr with TensorPrimitives, one vectorised pass per operation into reused scratch buffers.</summary>

@@ -27,6 +27,19 @@ public sealed class ChapterWorkloadTests
     }
 
     [TestMethod]
+    [DataRow("axpy")]
+    [DataRow("hypot_ratio")]
+    public void EveryArrayExpressionVariantAgreesWithTheLoop(string name)
+    {
+        // An odd size, so that vector loops leave a scalar tail.
+        var workload = ArrayExpressionWorkloads.All(n: 10_001).Single(w => w.Name == name);
+        var checksums = workload.Variants.ToDictionary(v => v.Name, v => Checksum.Of(v.Define()()));
+        Assert.IsTrue(checksums.ContainsKey("jitdsl_llvm"), "the tests run the LLVM variants too: they need libLLVM (apt-get install libllvm19)");
+        foreach (var (variant, checksum) in checksums)
+            Assert.AreEqual(checksums["csharp_loop"], checksum, 1e-12 * Math.Abs(checksums["csharp_loop"]), $"{name}/{variant}");
+    }
+
+    [TestMethod]
     public void MandelbrotCountsEqualTheLoopPixelForPixel()
     {
         var counts = (int[,])ChapterKernels.MandelbrotSet().Invoke(120, 80, 64)!;
