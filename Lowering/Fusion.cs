@@ -51,14 +51,16 @@ internal sealed class Fusion
 
     // ---- Statements
 
-    private Block Block(Block block)
+    /// <param name="block">The statements.</param>
+    /// <param name="fuseTemporaries">False for a While's prelude, whose temporaries the condition and body use too.</param>
+    private Block Block(Block block, bool fuseTemporaries = true)
     {
         var output = new List<Stmt>();
         var inlined = new Dictionary<Local, Expr>();
         for (var k = 0; k < block.Statements.Count; k++)
         {
             var statement = Substitute(block.Statements[k], inlined);
-            if (statement is Declare { Local.Kind: LocalKind.Temporary } d && IsElementwise(d.Init) && CanFuse(d, block.Statements, k))
+            if (fuseTemporaries && statement is Declare { Local.Kind: LocalKind.Temporary } d && IsElementwise(d.Init) && CanFuse(d, block.Statements, k))
                 inlined[d.Local] = d.Init;
             else
                 Statement(statement, output);
@@ -103,7 +105,7 @@ internal sealed class Fusion
             case While w:
             {
                 // The condition is evaluated before every iteration: so is what it needs.
-                var prelude = Block(w.Prelude).Statements.ToList();
+                var prelude = Block(w.Prelude, fuseTemporaries: false).Statements.ToList();
                 var condition = Scalar(w.Condition, prelude);
                 output.Add(w with { Prelude = new Block(prelude.ToArray()), Condition = condition, Body = Block(w.Body) });
                 break;
@@ -166,10 +168,12 @@ internal sealed class Fusion
         return locals;
     }
 
-    private static bool Contains(Expr e, Func<Expr, bool> test)
+    // Fused temporaries make expressions DAGs: every walk remembers the nodes it has seen, or it would take exponential time.
+    private static bool Contains(Expr e, Func<Expr, bool> test, HashSet<Expr>? seen = null)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
-        return test(e) || TreeWalk.Children(e).Any(child => Contains(child, test));
+        seen ??= new HashSet<Expr>(ReferenceEqualityComparer.Instance);
+        return seen.Add(e) && (test(e) || TreeWalk.Children(e).Any(child => Contains(child, test, seen)));
     }
 
     /// <summary>The expressions a statement evaluates itself (not those of the blocks it holds).</summary>
@@ -201,7 +205,13 @@ internal sealed class Fusion
     {
         if (inlined.Count == 0)
             return statement;
-        Expr Map(Expr e) => e is LocalRef r && inlined.TryGetValue(r.Local, out var value) ? value : TreeWalk.MapChildren(e, Map);
+        var mapped = new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance);
+        Expr Map(Expr e)
+        {
+            if (!mapped.TryGetValue(e, out var result))
+                mapped[e] = result = e is LocalRef r && inlined.TryGetValue(r.Local, out var value) ? value : TreeWalk.MapChildren(e, Map);
+            return result;
+        }
         Block MapBlock(Block b) => new(b.Statements.Select(s => Substitute(s, inlined)));
         return statement switch
         {
@@ -228,37 +238,64 @@ internal sealed class Fusion
     private Expr Scalar(Expr e, List<Stmt> output, bool conditional = false)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
+        // An array expression where an array must exist (an argument of a kernel call): computed into one.
+        if (IsElementwise(e))
+            return Materialize(e, output, null, e.Loc);
         switch (e)
         {
             case Reduction r:
                 if (conditional)
                     throw new TypingException(ErrorCodes.ConditionalReduction,
-                        $"`{TreePrinter.Inline(r)}` is computed only on some paths (in a branch of Where, or right of & or |), "
-                        + "which a reduction of arrays cannot be; compute it before, in a C# local, or use If", r.Loc);
+                        $"a reduction of arrays is computed only on some paths here (in a branch of a scalar Where, or right of & or |), "
+                        + "which it cannot be: compute it first, in a Var (var m = Var(Max(x))), or use If", r.Loc);
                 return Reduce(r, output);
             case Load l when IsElementwise(l.Array):
             {
+                // One element: where the read is conditional, its scalar operands stay conditional too.
                 var indices = l.Indices.Select(i => Scalar(i, output, conditional)).ToArray();
-                var layout = Broadcast(l.Array, output, l.Loc);
-                return new ElementBuilder(this, layout, indices, l.BoundsChecked, output, output, []).Build(l.Array);
+                var array = Prepare(l.Array, output);
+                var layout = Broadcast(array, output, l.Loc);
+                return new ElementBuilder(this, layout, indices, l.BoundsChecked, output, output, new(NodeIdentity.Instance), hoistScalars: !conditional).Build(array);
             }
+            case KernelCall k:
+                return k with { Args = k.Args.Select(a => Scalar(a, output, conditional)), Target = Run(k.Target!, fused) };
             case ArrayShape s when IsElementwise(s.Array):
-                return Broadcast(s.Array, output, s.Loc).Shape[s.Axis];
+                return Broadcast(Prepare(s.Array, output), output, s.Loc).Shape[s.Axis];
             case ArraySize s when IsElementwise(s.Array):
-                return Size(Broadcast(s.Array, output, s.Loc).Shape);
+                return Size(Broadcast(Prepare(s.Array, output), output, s.Loc).Shape);
             case Select s:
                 return s with { Condition = Scalar(s.Condition, output, conditional), IfTrue = Scalar(s.IfTrue, output, true), IfFalse = Scalar(s.IfFalse, output, true) };
             case Binary { Op: BinaryOp.BitAnd or BinaryOp.BitOr, Left.T.DType: DType.Bool } b:
                 return b with { Left = Scalar(b.Left, output, conditional), Right = Scalar(b.Right, output, true) };
             default:
-                // An array expression where an array must exist (an argument of a kernel call): computed into one.
-                return IsElementwise(e) ? Materialize(e, output, null, e.Loc) : TreeWalk.MapChildren(e, child => Scalar(child, output, conditional));
+                return TreeWalk.MapChildren(e, child => Scalar(child, output, conditional));
         }
+    }
+
+    /// <summary>
+    /// The expression with every array it reads a parameter or a local: an array-valued reduction in it
+    /// (<c>x - x.Mean(axis: 0)</c>) is computed first, into its own array.
+    /// </summary>
+    private Expr Prepare(Expr e, List<Stmt> output)
+    {
+        var prepared = new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance);
+        Expr Visit(Expr node)
+        {
+            if (!prepared.TryGetValue(node, out var result))
+            {
+                prepared[node] = result = IsElementwise(node) ? TreeWalk.MapChildren(node, Visit)
+                    : node.Type is { IsArray: true } && node is not (ParamRef or LocalRef) ? Scalar(node, output)
+                    : node;
+            }
+            return result;
+        }
+        return Visit(e);
     }
 
     /// <summary>The array expression computed into a new array (into <paramref name="into"/>, or a fresh temporary).</summary>
     private Expr Materialize(Expr e, List<Stmt> output, Local? into, SourceLoc loc)
     {
+        e = Prepare(e, output);
         var layout = Broadcast(e, output, loc);
         var result = into ?? NewLocal("result", LocalKind.Temporary, e.T);
         output.Add(new Declare(result, new Alloc(e.T.DType, layout.Shape.ToArray(), Zeroed: false) { Loc = loc, Type = e.T }) { Loc = loc });
@@ -272,6 +309,7 @@ internal sealed class Fusion
     private void FillArray(Fill f, List<Stmt> output)
     {
         var target = Scalar(f.Array, output);
+        f = f with { Value = Prepare(f.Value, output) };
         var rank = target.T.Rank;
         var shape = Enumerable.Range(0, rank).Select(axis => (Expr)new ArrayShape(target, axis) { Loc = f.Loc, Type = Int64 }).ToArray();
         var stretch = new Dictionary<Expr, Expr?[]>();
@@ -284,7 +322,7 @@ internal sealed class Fusion
                 {
                     var axis = rank - leaf.T.Rank + k;
                     var length = new ArrayShape(leaf, k) { Loc = f.Loc, Type = Int64 };
-                    var what = $"`{TreePrinter.Inline(f.Value)}` does not broadcast into `{TreePrinter.Inline(target)}` along axis {axis} (at {f.Loc})";
+                    var what = $"{Describe(f.Value)} does not broadcast into `{TreePrinter.Inline(target)}` along axis {axis} (at {f.Loc})";
                     output.Add(new Evaluate(new ShapeCheck(ShapeRule.BroadcastInto, [length, shape[axis]], what) { Loc = f.Loc, Type = Int64 }) { Loc = f.Loc });
                     factors[k] = Stretch(leaf, k, length, shape[axis], output, f.Loc);
                 }
@@ -295,16 +333,17 @@ internal sealed class Fusion
             body.Add(new Store(target, indices, element) { Loc = f.Loc, BoundsChecked = false })));
     }
 
-    /// <summary>A reduction as one pass over its operand's elements; the value is the accumulator (or the mean from it).</summary>
+    /// <summary>A reduction as one pass over its operand's elements, never stored; along an axis, into a new array.</summary>
     private Expr Reduce(Reduction r, List<Stmt> output)
     {
         var loc = r.Loc;
+        r = r with { Operands = r.Operands.Select(o => Prepare(o, output)) };
         var operand = r.Operands[0];
         Layout layout;
         if (r.Op == ReduceOp.Dot)
         {
             var (a, b) = (Broadcast(r.Operands[0], output, loc), Broadcast(r.Operands[1], output, loc));
-            var what = $"the operands of `{TreePrinter.Inline(r)}` have different lengths (at {loc})";
+            var what = $"the operands of {Describe(r)} have different lengths (at {loc})";
             var length = Bind("n", new ShapeCheck(ShapeRule.SameLength, [a.Shape[0], b.Shape[0]], what) { Loc = loc, Type = Int64 }, output, loc);
             operand = Arithmetic(BinaryOp.Multiply, r.Operands[0], r.Operands[1]);
             foreach (var (leaf, factors) in b.Stretch)
@@ -315,64 +354,122 @@ internal sealed class Fusion
         {
             layout = Broadcast(operand, output, loc);
         }
-        var type = r.T.DType;
-        var name = r.Op.Name();
-        if (r.Op is ReduceOp.Min or ReduceOp.Max or ReduceOp.ArgMin or ReduceOp.ArgMax)
+        var noIdentity = r.Op is ReduceOp.Min or ReduceOp.Max or ReduceOp.ArgMin or ReduceOp.ArgMax;
+        var emptyMessage = $"{Describe(r)} of an empty array: the operation has no identity (at {loc})";
+        if (r.Axis is not { } axis)
         {
-            var what = $"`{TreePrinter.Inline(r)}` of an empty array: the operation has no identity (at {loc})";
-            output.Add(new Evaluate(new ShapeCheck(ShapeRule.NonEmpty, [Size(layout.Shape)], what) { Loc = loc, Type = Int64 }) { Loc = loc });
+            if (noIdentity)
+                output.Add(new Evaluate(new ShapeCheck(ShapeRule.NonEmpty, [Size(layout.Shape)], emptyMessage) { Loc = loc, Type = Int64 }) { Loc = loc });
+            var accumulator = new Accumulator(this, r, operand.T.DType, output);
+            output.Add(Loops(layout, output, operand, (element, _, body) => accumulator.Add(element, body)));
+            return accumulator.Result(Size(layout.Shape));
         }
-        switch (r.Op)
+
+        // Along an axis: one accumulator per element of the result, the axis innermost.
+        var rank = layout.Shape.Count;
+        var kept = Enumerable.Range(0, rank).Where(k => k != axis).ToArray();
+        var resultShape = r.KeepDims ? layout.Shape.Select((length, k) => k == axis ? Literal(1L, DType.Int64) : length).ToArray() : kept.Select(k => layout.Shape[k]).ToArray();
+        if (noIdentity)
         {
-            case ReduceOp.ArgMin or ReduceOp.ArgMax:
-            {
-                var elementType = operand.T.DType == DType.Bool ? DType.Int64 : operand.T.DType;
-                var minimum = r.Op == ReduceOp.ArgMin;
-                var best = NewLocal(minimum ? "smallest" : "largest", LocalKind.Temporary, JitType.Scalar(elementType));
-                var index = NewLocal(name, LocalKind.Temporary, Int64);
-                var flat = NewLocal("flat", LocalKind.Temporary, Int64);
-                output.Add(new Declare(best, Literal(Extreme(elementType, largest: minimum), elementType)) { Loc = loc });
-                output.Add(new Declare(index, Literal(0L, DType.Int64)) { Loc = loc });
-                output.Add(new Declare(flat, Literal(0L, DType.Int64)) { Loc = loc });
-                output.Add(Loops(layout, output, operand, (element, _, body) =>
-                {
-                    var value = NewLocal("value", LocalKind.Temporary, JitType.Scalar(elementType));
-                    body.Add(new Declare(value, Convert(element, elementType)) { Loc = loc });
-                    Expr better = Compare(minimum ? BinaryOp.Less : BinaryOp.Greater, Ref(value), Ref(best));
-                    if (elementType.IsFloat())
-                    {
-                        // The first NaN wins, and nothing after it, as in NumPy.
-                        better = Logical(BinaryOp.BitAnd, new Unary(UnaryOp.Not, IsNaN(Ref(best))) { Type = Bool },
-                            Logical(BinaryOp.BitOr, better, IsNaN(Ref(value))));
-                    }
-                    body.Add(new If(better, new Block([new Assign(best, Ref(value)), new Assign(index, Ref(flat))]), Dsl.Tree.Block.Empty) { Loc = loc });
-                    body.Add(new Assign(flat, Arithmetic(BinaryOp.Add, Ref(flat), Literal(1L, DType.Int64))));
-                }));
-                return Ref(index);
-            }
-            default:
-            {
-                var accumulatorType = type;
-                var accumulator = NewLocal(name, LocalKind.Temporary, JitType.Scalar(accumulatorType));
-                output.Add(new Declare(accumulator, Literal(Identity(r.Op, accumulatorType), accumulatorType)) { Loc = loc });
-                output.Add(Loops(layout, output, operand, (element, _, body) =>
-                {
-                    var acc = Ref(accumulator);
-                    Expr next = r.Op switch
-                    {
-                        ReduceOp.Sum or ReduceOp.Dot or ReduceOp.Mean => Arithmetic(BinaryOp.Add, acc, Convert(element, accumulatorType)),
-                        ReduceOp.Prod => Arithmetic(BinaryOp.Multiply, acc, Convert(element, accumulatorType)),
-                        ReduceOp.Min or ReduceOp.Max => new MathCall(r.Op == ReduceOp.Min ? MathFunction.Min : MathFunction.Max, [acc, element]) { Type = acc.T },
-                        ReduceOp.Any => Logical(BinaryOp.BitOr, acc, Convert(element, DType.Bool)),
-                        _ => Logical(BinaryOp.BitAnd, acc, Convert(element, DType.Bool)),
-                    };
-                    body.Add(new Assign(accumulator, next) { Loc = loc });
-                }));
-                if (r.Op != ReduceOp.Mean)
-                    return Ref(accumulator);
-                return Arithmetic(BinaryOp.TrueDivide, Ref(accumulator), Convert(Size(layout.Shape), accumulatorType));
-            }
+            // An empty result reduces nothing (NumPy allows it); otherwise the axis must not be empty.
+            var nothingToReduce = Compare(BinaryOp.Equal, Size([.. kept.Select(k => layout.Shape[k]), Literal(1L, DType.Int64)]), Literal(0L, DType.Int64));
+            var reduced = new Select(nothingToReduce, Literal(1L, DType.Int64), layout.Shape[axis]) { Type = Int64 };
+            output.Add(new Evaluate(new ShapeCheck(ShapeRule.NonEmpty, [reduced], emptyMessage) { Loc = loc, Type = Int64 }) { Loc = loc });
         }
+        var result = NewLocal(r.Op.Name(), LocalKind.Temporary, r.T);
+        output.Add(new Declare(result, new Alloc(r.T.DType, resultShape, Zeroed: false) { Loc = loc, Type = r.T }) { Loc = loc });
+        var indices = Enumerable.Range(0, rank).Select(k => NewLocal($"i{k}", LocalKind.LoopIndex, Int64)).ToArray();
+        var references = indices.Select(i => (Expr)Ref(i)).ToArray();
+        var perElement = new List<Stmt>();
+        var element = new ElementBuilder(this, layout, references, checkedLoads: false, output, perElement, new(NodeIdentity.Instance)).Build(operand);
+        var outer = new List<Stmt>();
+        var along = new Accumulator(this, r, operand.T.DType, outer);
+        along.Add(element, perElement);
+        outer.Add(Loop(indices[axis], layout.Shape[axis], perElement, loc));
+        var at = r.KeepDims ? references.Select((index, k) => k == axis ? Literal(0L, DType.Int64) : index).ToArray() : kept.Select(k => references[k]).ToArray();
+        outer.Add(new Store(Ref(result), at, along.Result(layout.Shape[axis])) { Loc = loc, BoundsChecked = false });
+        var nest = outer;
+        foreach (var k in kept.Reverse())
+            nest = [Loop(indices[k], layout.Shape[k], nest, loc)];
+        output.AddRange(nest);
+        return Ref(result);
+    }
+
+    private static For Loop(Local index, Expr stop, List<Stmt> body, SourceLoc loc) =>
+        new(index, Literal(0L, DType.Int64), stop, Literal(1L, DType.Int64), new Block(body.ToArray())) { Loc = loc };
+
+    /// <summary>The running value of a reduction: declared where it starts, updated once per element.</summary>
+    private sealed class Accumulator
+    {
+        private readonly Fusion fusion;
+        private readonly Reduction reduction;
+        private readonly DType elementType;
+        private readonly Local value;
+        private readonly Local? index;
+        private readonly Local? position;
+
+        public Accumulator(Fusion fusion, Reduction reduction, DType operandType, List<Stmt> start)
+        {
+            this.fusion = fusion;
+            this.reduction = reduction;
+            var loc = reduction.Loc;
+            if (reduction.Op is ReduceOp.ArgMin or ReduceOp.ArgMax)
+            {
+                // The best value so far, its position, and the position of the element being looked at.
+                elementType = operandType == DType.Bool ? DType.Int64 : operandType;
+                var minimum = reduction.Op == ReduceOp.ArgMin;
+                value = fusion.NewLocal(minimum ? "smallest" : "largest", LocalKind.Temporary, JitType.Scalar(elementType));
+                index = fusion.NewLocal(reduction.Op.Name(), LocalKind.Temporary, Int64);
+                position = fusion.NewLocal("position", LocalKind.Temporary, Int64);
+                start.Add(new Declare(value, Literal(Extreme(elementType, largest: minimum), elementType)) { Loc = loc });
+                start.Add(new Declare(index, Literal(0L, DType.Int64)) { Loc = loc });
+                start.Add(new Declare(position, Literal(0L, DType.Int64)) { Loc = loc });
+                return;
+            }
+            // float32 sums and products accumulate in float64 (rounded once at the end): in order, in float32, a
+            // sum of 10^8 ones would stop at 2^24, where NumPy's pairwise sum does not.
+            elementType = reduction.T.DType == DType.Float32 && reduction.Op is ReduceOp.Sum or ReduceOp.Prod or ReduceOp.Mean or ReduceOp.Dot
+                ? DType.Float64
+                : reduction.T.DType;
+            value = fusion.NewLocal(reduction.Op.Name(), LocalKind.Temporary, JitType.Scalar(elementType));
+            start.Add(new Declare(value, Literal(Identity(reduction.Op, elementType), elementType)) { Loc = loc });
+        }
+
+        public void Add(Expr element, List<Stmt> body)
+        {
+            var loc = reduction.Loc;
+            var acc = fusion.Ref(value);
+            if (index is not null && position is not null)
+            {
+                var candidate = fusion.NewLocal("candidate", LocalKind.Temporary, JitType.Scalar(elementType));
+                body.Add(new Declare(candidate, Convert(element, elementType)) { Loc = loc });
+                Expr better = Compare(reduction.Op == ReduceOp.ArgMin ? BinaryOp.Less : BinaryOp.Greater, fusion.Ref(candidate), acc);
+                if (elementType.IsFloat())
+                {
+                    // The first NaN wins, and nothing after it, as in NumPy.
+                    better = Logical(BinaryOp.BitAnd, new Unary(UnaryOp.Not, IsNaN(acc)) { Type = Bool },
+                        Logical(BinaryOp.BitOr, better, IsNaN(fusion.Ref(candidate))));
+                }
+                body.Add(new If(better, new Block([new Assign(value, fusion.Ref(candidate)), new Assign(index, fusion.Ref(position))]), Dsl.Tree.Block.Empty) { Loc = loc });
+                body.Add(new Assign(position, Arithmetic(BinaryOp.Add, fusion.Ref(position), Literal(1L, DType.Int64))));
+                return;
+            }
+            Expr next = reduction.Op switch
+            {
+                ReduceOp.Sum or ReduceOp.Dot or ReduceOp.Mean => Arithmetic(BinaryOp.Add, acc, Convert(element, elementType)),
+                ReduceOp.Prod => Arithmetic(BinaryOp.Multiply, acc, Convert(element, elementType)),
+                ReduceOp.Min or ReduceOp.Max => new MathCall(reduction.Op == ReduceOp.Min ? MathFunction.Min : MathFunction.Max, [acc, element]) { Type = acc.T },
+                ReduceOp.Any => Logical(BinaryOp.BitOr, acc, Convert(element, DType.Bool)),
+                _ => Logical(BinaryOp.BitAnd, acc, Convert(element, DType.Bool)),
+            };
+            body.Add(new Assign(value, next) { Loc = loc });
+        }
+
+        /// <summary>The reduction's value once every element was added; <paramref name="count"/> of them (for Mean).</summary>
+        public Expr Result(Expr count) =>
+            index is not null ? fusion.Ref(index)
+            : Convert(reduction.Op == ReduceOp.Mean ? Arithmetic(BinaryOp.TrueDivide, fusion.Ref(value), Convert(count, elementType)) : fusion.Ref(value),
+                reduction.T.DType);
     }
 
     // ---- Shapes
@@ -397,7 +494,7 @@ internal sealed class Fusion
         for (var axis = 0; axis < rank; axis++)
         {
             var lengths = leaves.Where(l => l.T.Rank >= rank - axis).Select(l => Length(l, axis - (rank - l.T.Rank), loc)).ToArray();
-            var what = $"the operands of `{TreePrinter.Inline(e)}` do not broadcast together along axis {axis} (at {loc})";
+            var what = $"the operands of {Describe(e)} do not broadcast together along axis {axis} (at {loc})";
             var length = lengths.Skip(1).Aggregate(lengths[0], (a, b) => new ShapeCheck(ShapeRule.Broadcast, [a, b], what) { Loc = loc, Type = Int64 });
             shape[axis] = lengths.Length == 1 ? length : Bind($"n{axis}", length, output, loc);
         }
@@ -428,8 +525,11 @@ internal sealed class Fusion
     private static List<Expr> Leaves(Expr e)
     {
         var leaves = new List<Expr>();
+        var seen = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
         void Visit(Expr node)
         {
+            if (!seen.Add(node))
+                return;
             if (IsElementwise(node))
             {
                 foreach (var child in TreeWalk.Children(node))
@@ -442,6 +542,14 @@ internal sealed class Fusion
         }
         Visit(e);
         return leaves;
+    }
+
+    /// <summary>An expression as messages name it: its text, or where fused temporaries made that long, the arrays it reads.</summary>
+    private static string Describe(Expr e)
+    {
+        var budget = 40;
+        bool Small(Expr node) => --budget >= 0 && TreeWalk.Children(node).All(Small);
+        return Small(e) ? $"`{TreePrinter.Inline(e)}`" : $"the expression of {string.Join(", ", Leaves(e).Select(l => $"`{TreePrinter.Inline(l)}`"))}";
     }
 
     private static Expr Length(Expr array, int axis, SourceLoc loc) => new ArrayShape(array, axis) { Loc = loc, Type = Int64 };
@@ -462,7 +570,7 @@ internal sealed class Fusion
     /// </remarks>
     private Stmt Loops(Layout layout, List<Stmt> before, Expr e, Action<Expr, NodeList<Expr>, List<Stmt>> body)
     {
-        var hoisted = new Dictionary<Expr, Expr>();
+        var hoisted = new Dictionary<Expr, Expr>(NodeIdentity.Instance);
         var factors = layout.Stretch.Values.SelectMany(f => f).OfType<Expr>().ToList();
         if (layout.Shape.Count != 1 || factors.Count == 0)
             return Nest(layout, elementwise: layout.Shape.Count == 1);
@@ -493,11 +601,17 @@ internal sealed class Fusion
     /// Builds the scalar expression of one element of an array expression: each array read at the indices (times
     /// its stretch factors), each computation used twice bound once, each scalar operand computed before the loop.
     /// </summary>
+    /// <remarks>
+    /// Scalars are hoisted even from the branches of an elementwise <c>Where</c>, as <c>np.where</c> computes both
+    /// of its operands; only where the whole element is read conditionally (<paramref name="hoistScalars"/> false)
+    /// do they stay where they are.
+    /// </remarks>
     private sealed class ElementBuilder(
-        Fusion fusion, Layout layout, IReadOnlyList<Expr> indices, bool checkedLoads, List<Stmt> before, List<Stmt> perElement, Dictionary<Expr, Expr> hoisted)
+        Fusion fusion, Layout layout, IReadOnlyList<Expr> indices, bool checkedLoads, List<Stmt> before, List<Stmt> perElement,
+        Dictionary<Expr, Expr> hoisted, bool hoistScalars = true)
     {
-        private readonly Dictionary<Expr, int> uses = [];
-        private readonly Dictionary<Expr, Expr> bound = [];
+        private readonly Dictionary<Expr, int> uses = new(NodeIdentity.Instance);
+        private readonly Dictionary<Expr, Expr> bound = new(NodeIdentity.Instance);
 
         public Expr Build(Expr e)
         {
@@ -522,8 +636,10 @@ internal sealed class Fusion
             RuntimeHelpers.EnsureSufficientExecutionStack();
             if (!e.T.IsArray)
             {
-                if (conditional || e is Const or ParamRef or LocalRef)
-                    return fusion.Scalar(e, before, conditional);
+                if (e is Const or ParamRef or LocalRef)
+                    return e;
+                if (!hoistScalars)
+                    return fusion.Scalar(e, before, conditional: true);
                 if (!hoisted.TryGetValue(e, out var scalar))
                     hoisted[e] = scalar = fusion.Bind("s", fusion.Scalar(e, before), before, e.Loc);
                 return scalar;
@@ -564,6 +680,20 @@ internal sealed class Fusion
             }
             return new Load(array, at) { Loc = array.Loc, Type = array.T.Element, BoundsChecked = checkedLoads };
         }
+    }
+
+    /// <summary>
+    /// Leaves (a parameter, a local, a literal) are the same value when equal, as typing makes one node per
+    /// use; a computation is the same only as the same node (a fused temporary's uses): comparing computations
+    /// by structure would take exponential time on the DAGs that fused temporaries make.
+    /// </summary>
+    private sealed class NodeIdentity : IEqualityComparer<Expr>
+    {
+        public static readonly NodeIdentity Instance = new();
+
+        public bool Equals(Expr? a, Expr? b) => a is ParamRef or LocalRef or Const ? a.Equals(b) : ReferenceEquals(a, b);
+
+        public int GetHashCode(Expr e) => e is ParamRef or LocalRef or Const ? e.GetHashCode() : RuntimeHelpers.GetHashCode(e);
     }
 
     // ---- Typed nodes

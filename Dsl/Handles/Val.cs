@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using JitDsl.Dsl.Tracing;
 using JitDsl.Dsl.Tree;
@@ -61,6 +62,28 @@ public class Val
     public static implicit operator Val(bool value) => Constant(value, DType.Bool, weak: false);
     public static implicit operator Val(Complex value) => Constant(value, DType.Complex128, weak: false);
 #pragma warning restore CS1591
+
+    // NumPy's methods: a.sum(), a.sum(axis=0), a.max(axis=1, keepdims=True). Without an axis, over all elements
+    // (as Ops.Sum(a)); along an axis, an array one dimension smaller, or of the same rank with keepDims.
+#pragma warning disable CS1591 // Each is the NumPy method of the same name.
+    public Val Sum(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Sum, axis, keepDims, file, line);
+    public Val Prod(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Prod, axis, keepDims, file, line);
+    public Val Min(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Min, axis, keepDims, file, line);
+    public Val Max(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Max, axis, keepDims, file, line);
+    public Val Mean(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Mean, axis, keepDims, file, line);
+    public Val ArgMin(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.ArgMin, axis, keepDims, file, line);
+    public Val ArgMax(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.ArgMax, axis, keepDims, file, line);
+    public Val Any(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.Any, axis, keepDims, file, line);
+    public Val All(int? axis = null, bool keepDims = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Reduce(ReduceOp.All, axis, keepDims, file, line);
+#pragma warning restore CS1591
+
+    private Val Reduce(ReduceOp op, int? axis, bool keepDims, string file, int line)
+    {
+        var loc = CallerLocation.From(file, line);
+        if (keepDims && axis is null)
+            throw new TypingException(ErrorCodes.IndexCount, "keepDims needs an axis", loc);
+        return Tracer.Current.Reduce(op, [this], loc, axis, keepDims);
+    }
 
     /// <summary>Handles compare by identity; <c>==</c> on handles records a comparison instead.</summary>
     public override bool Equals(object? obj) => ReferenceEquals(this, obj);

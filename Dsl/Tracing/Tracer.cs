@@ -119,7 +119,10 @@ internal sealed class Tracer
     /// array's elements: a later write to arrays must not change the value it was given where it was built.
     /// </summary>
     public Val Operation(Expr node, params Val[] operands) =>
-        new(this, Record(node, operands.Any(o => o is Arr) ? State.ArrayElements : null));
+        new(this, Record(node, operands.Any(o => o is Arr || kernelResults.Contains(o.Node)) ? State.ArrayElements : null));
+
+    // The results of kernel calls: Val handles, but often arrays (whose elements the operations on them read).
+    private readonly HashSet<Expr> kernelResults = new(ReferenceEqualityComparer.Instance);
 
     public Val Binary(BinaryOp op, Val a, Val b, SourceLoc loc)
     {
@@ -145,7 +148,9 @@ internal sealed class Tracer
         var call = new KernelCall(callee, args.Select(Use).ToArray()) { Loc = loc };
         // The callee may write to any array it is given: the statement that binds its result is a write.
         mutations.Add(new Mutation(State.ArrayElements, nextSeq, [.. loops]));
-        return new Val(this, BindTemporary(call, $"{callee.Name}_result", loc));
+        var result = BindTemporary(call, $"{callee.Name}_result", loc);
+        kernelResults.Add(result);
+        return new Val(this, result);
     }
 
     // ---- Statements
@@ -179,8 +184,8 @@ internal sealed class Tracer
     }
 
     /// <summary>A reduction of arrays; it reads every element, so a later write to them must not move it.</summary>
-    public Val Reduce(ReduceOp op, Val[] operands, SourceLoc loc) =>
-        new(this, Record(new Reduction(op, operands.Select(Use).ToArray()) { Loc = loc }, State.ArrayElements));
+    public Val Reduce(ReduceOp op, Val[] operands, SourceLoc loc, int? axis = null, bool keepDims = false) =>
+        new(this, Record(new Reduction(op, operands.Select(Use).ToArray()) { Loc = loc, Axis = axis, KeepDims = keepDims }, State.ArrayElements));
 
     public void SeedRandom(Val seed, SourceLoc loc) => Append(new SeedRandom(Use(seed)) { Loc = loc });
 

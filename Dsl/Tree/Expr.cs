@@ -85,7 +85,14 @@ internal sealed record AllocLike(Expr Source, bool Zeroed) : Expr;
 /// A reduction of whole arrays to a scalar (<c>Sum(x * x)</c>); the fusion pass turns it into one loop over
 /// its operand's elements, so the operand is never stored. Two operands for <see cref="ReduceOp.Dot"/>, one otherwise.
 /// </summary>
-internal sealed record Reduction(ReduceOp Op, NodeList<Expr> Operands) : Expr;
+internal sealed record Reduction(ReduceOp Op, NodeList<Expr> Operands) : Expr
+{
+    /// <summary>The axis reduced (0 or more after typing), or null for all elements.</summary>
+    public int? Axis { get; init; }
+
+    /// <summary>Along an axis: the result keeps it, with length 1 (NumPy's <c>keepdims=True</c>).</summary>
+    public bool KeepDims { get; init; }
+}
 
 /// <summary>What a <see cref="ShapeCheck"/> requires of its lengths.</summary>
 internal enum ShapeRule

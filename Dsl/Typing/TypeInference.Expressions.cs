@@ -109,7 +109,21 @@ internal sealed partial class TypeInference
             ReduceOp.Any or ReduceOp.All => DType.Bool,
             _ => dtype,
         };
-        return new Reduction(r.Op, operands) { Loc = r.Loc, Type = JitType.Scalar(result) };
+        var rank = operands[0].T.Rank;
+        if (r.Axis is not { } requested)
+            return new Reduction(r.Op, operands) { Loc = r.Loc, Type = JitType.Scalar(result) };
+        var axis = requested < 0 ? requested + rank : requested;
+        if (axis < 0 || axis >= rank)
+            throw new TypingException(ErrorCodes.IndexCount, $"axis {requested} does not exist in `{TreePrinter.Inline(operands[0])}`, a {operands[0].T} array", r.Loc);
+        if (rank == 1 && !r.KeepDims)
+            return new Reduction(r.Op, operands) { Loc = r.Loc, Type = JitType.Scalar(result) };
+        return new Reduction(r.Op, operands)
+        {
+            Loc = r.Loc,
+            Axis = axis,
+            KeepDims = r.KeepDims,
+            Type = JitType.Array(result, r.KeepDims ? rank : rank - 1),
+        };
     }
 
     private KernelCall TypeCall(KernelCall call)

@@ -307,6 +307,144 @@ public sealed class ArrayExpressionTests
     }
 
     [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void ReductionsAlongAnAxisEqualLoops(Backend backend)
+    {
+        var o = On(backend);
+        var m = new double[3, 4];
+        for (var k = 0; k < m.Length; k++)
+            m[k / 4, k % 4] = Math.Cos(k * 0.9) * 10;
+        double[] Along(int axis, Func<IEnumerable<double>, double> reduce) => axis == 0
+            ? Enumerable.Range(0, 4).Select(j => reduce(Enumerable.Range(0, 3).Select(i => m[i, j]))).ToArray()
+            : Enumerable.Range(0, 3).Select(i => reduce(Enumerable.Range(0, 4).Select(j => m[i, j]))).ToArray();
+        CollectionAssert.AreEqual(Along(0, v => v.Aggregate(0.0, (a, b) => a + b)), Jit.Kernel((Arr a) => a.Sum(axis: 0), o).Invoke<double[]>(m));
+        CollectionAssert.AreEqual(Along(1, v => v.Max()), Jit.Kernel((Arr a) => a.Max(axis: -1), o).Invoke<double[]>(m));
+        CollectionAssert.AreEqual(Along(1, v => v.Aggregate(0.0, (a, b) => a + b) / 4), Jit.Kernel((Arr a) => a.Mean(axis: 1), o).Invoke<double[]>(m));
+        CollectionAssert.AreEqual(Along(0, v => v.ToList().IndexOf(v.Min())).Select(d => (long)d).ToArray(), Jit.Kernel((Arr a) => a.ArgMin(axis: 0), o).Invoke<long[]>(m));
+        var kept = Jit.Kernel((Arr a) => a.Sum(axis: 1, keepDims: true), o).Invoke<double[,]>(m);
+        Assert.AreEqual(3, kept.GetLength(0));
+        Assert.AreEqual(1, kept.GetLength(1));
+        Assert.AreEqual(Along(1, v => v.Aggregate(0.0, (a, b) => a + b))[2], kept[2, 0]);
+        // Reductions along an axis inside an expression: centred columns.
+        var centred = Jit.Map((Arr a) => a - a.Mean(axis: 0), o).Invoke<double[,]>(m);
+        var means = Along(0, v => v.Aggregate(0.0, (a, b) => a + b) / 3);
+        for (var k = 0; k < m.Length; k++)
+            Assert.AreEqual(m[k / 4, k % 4] - means[k % 4], centred[k / 4, k % 4], 1e-12);
+        // An empty axis: Sum gives zeros, Max fails; an empty result reduces nothing and does not fail.
+        CollectionAssert.AreEqual(new[] { 0.0, 0.0 }, Jit.Kernel((Arr a) => a.Sum(axis: 1), o).Invoke<double[]>(new double[2, 0]));
+        HasCode(Assert.ThrowsExactly<InvalidOperationException>(() => Jit.Kernel((Arr a) => a.Max(axis: 1), o).Invoke(new double[2, 0])), ErrorCodes.EmptyReduction);
+        Assert.AreEqual(0, Jit.Kernel((Arr a) => a.Max(axis: 1), o).Invoke<double[]>(new double[0, 3]).Length);
+        Assert.AreEqual(ErrorCodes.IndexCount, Assert.ThrowsExactly<TypingException>(() => Jit.Kernel((Arr a) => a.Sum(axis: 2), o).Invoke(m)).Code);
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void ArrayExpressionsWorkInsideKernelsThatOtherKernelsCall(Backend backend)
+    {
+        var o = On(backend);
+        var norm = Jit.Kernel((Arr a) => Sqrt(Sum(a * a)), o);
+        var scale = Jit.Kernel((Arr a) => { a.Assign(a * 2); }, o);
+        var total = Jit.Kernel((Arr a) => Sum(a), o);
+        var kernel = Jit.Kernel((Arr x) =>
+        {
+            var copy = EmptyLike(x);
+            copy.Assign(x);
+            scale.Call(copy);
+            return total.Call(Where(x > 0, copy / norm.Call(x), 0.0));
+        }, o);
+        var data = new[] { 3.0, -4.0, 12.0 };
+        Assert.AreEqual((6.0 + 24.0) / 13.0, kernel.Invoke<double>(data), 1e-15);
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void WritingAnArrayInPlaceReadsItsScalarsFirst(Backend backend)
+    {
+        var kernel = Jit.Kernel((Arr a) => { a.Assign(Where(a > 0, a * 2, a[0] + Max(a))); }, On(backend));
+        var x = new[] { -1.0, 3.0, -5.0 };
+        kernel.Invoke(x);
+        CollectionAssert.AreEqual(new[] { -1.0 + 3.0, 6.0, -1.0 + 3.0 }, x, "a[0] and Max(a) as they were before the first write, as in NumPy");
+        var map = Jit.Map((Arr a) => Where(a > 0, a * 2, a[0]), On(backend));
+        var y = new[] { 1.0, -1.0 };
+        map.Into(y, y);
+        CollectionAssert.AreEqual(new[] { 2.0, 1.0 }, y);
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void AKernelsResultKeepsItsValueBeforeALaterWrite(Backend backend)
+    {
+        var doubled = Jit.Kernel((Arr a) => a * 2, On(backend));
+        var kernel = Jit.Kernel((Arr x) =>
+        {
+            var y = doubled.Call(x);
+            var z = y + 1;
+            y.AsArray().Assign(0.0);
+            return z;
+        }, On(backend));
+        CollectionAssert.AreEqual(new[] { 3.0, 5.0 }, kernel.Invoke<double[]>(new[] { 1.0, 2.0 }));
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void ArrayExpressionsInAWhileConditionAreComputedEachTime(Backend backend)
+    {
+        var halvings = Jit.Kernel((Arr x) =>
+        {
+            var n = Var(0);
+            While(() =>
+            {
+                var half = x * 0.5;
+                return Sum(half * half) > 1.0;
+            }, () =>
+            {
+                x.Assign(x * 0.5);
+                n.Value += 1;
+            });
+            return n;
+        }, On(backend));
+        // Σ(x/2)² = 25/4 > 1, then 25/16 > 1, then 25/64: two halvings.
+        Assert.AreEqual(2L, halvings.Invoke<long>(new[] { 3.0, 4.0 }));
+    }
+
+    [TestMethod]
+    public void DeeplySharedExpressionsCompileInLinearTime()
+    {
+        var kernel = Jit.Kernel((Arr x) =>
+        {
+            var y = x * 1.0;
+            for (var k = 0; k < 40; k++)
+                y = y * 0.5 + y * 0.5;   // each level uses the one below twice: 2^40 paths
+            return y;
+        });
+        CollectionAssert.AreEqual(new[] { 1.5, -2.0 }, kernel.Invoke<double[]>(new[] { 1.5, -2.0 }));
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void Float32SumsDoNotStallAt2To24(Backend backend)
+    {
+        var ones = Enumerable.Repeat(1.0f, 20_000_000).ToArray();
+        Assert.AreEqual(20_000_000f, Jit.Kernel((Arr a) => Sum(a), On(backend)).Invoke<float>(ones));
+        Assert.AreEqual(1f, Jit.Kernel((Arr a) => Mean(a), On(backend)).Invoke<float>(ones));
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void AReductionInAnElementwiseWhereIsComputedOnceBeforeTheLoop(Backend backend)
+    {
+        var x = new[] { 2.0, -1.0, 4.0 };
+        CollectionAssert.AreEqual(new[] { 0.5, 0.0, 1.0 }, Jit.Map((Arr a) => Where(a > 0, a / Max(a), 0.0), On(backend)).Invoke<double[]>(x));
+    }
+
+    [TestMethod]
     public void AReductionUnderAConditionIsRejected()
     {
         var e = Assert.ThrowsExactly<TypingException>(() => Jit.Kernel((Arr a, Val c) => Where(c > 0, Min(a), 0.0)).Invoke(new double[1], 1.0));
