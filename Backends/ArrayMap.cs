@@ -29,11 +29,12 @@ public sealed class ArrayMap
     public TResult Invoke<TResult>(params object?[] args) => kernel.Invoke<TResult>(args);
 
     /// <summary>
-    /// Computes the expression straight into <paramref name="output"/>, like NumPy's <c>out=</c>: the result must
+    /// Computes the expression straight into <paramref name="output"/> (a <c>T[]</c>, <c>T[,]</c> … or an
+    /// <see cref="NdArray{T}"/> view), like NumPy's <c>out=</c>: the result must
     /// broadcast to its shape and its dtype must hold the result's kind (float64 into float32 is allowed, float64
     /// into int64 is not, JD0022); both are checked before anything is written.
     /// </summary>
-    public void Into(Array output, params object?[] args)
+    public void Into(object output, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(output);
         into.Invoke([.. args ?? [null], output]);

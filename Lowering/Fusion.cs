@@ -88,7 +88,7 @@ internal sealed class Fusion
                 FillArray(f, output);
                 break;
             case Return { Value: { } v } r:
-                output.Add(r with { Value = IsElementwise(v) ? Materialize(v, output, null, r.Loc) : Scalar(v, output) });
+                output.Add(r with { Value = IsElementwise(v) || v.T.Strided ? Materialize(v, output, null, r.Loc) : Scalar(v, output) });
                 break;
             case Evaluate e:
                 output.Add(e with { Value = Scalar(e.Value, output) });
@@ -297,8 +297,9 @@ internal sealed class Fusion
     {
         e = Prepare(e, output);
         var layout = Broadcast(e, output, loc);
-        var result = into ?? NewLocal("result", LocalKind.Temporary, e.T);
-        output.Add(new Declare(result, new Alloc(e.T.DType, layout.Shape.ToArray(), Zeroed: false) { Loc = loc, Type = e.T }) { Loc = loc });
+        var type = JitType.Array(e.T.DType, e.T.Rank); // C order, also when copying a view
+        var result = into ?? NewLocal("result", LocalKind.Temporary, type);
+        output.Add(new Declare(result, new Alloc(e.T.DType, layout.Shape.ToArray(), Zeroed: false) { Loc = loc, Type = type }) { Loc = loc });
         var target = Ref(result);
         output.Add(Loops(layout, output, e, (element, indices, body) =>
             body.Add(new Store(target, indices, element) { Loc = loc, BoundsChecked = false })));

@@ -30,7 +30,7 @@ internal sealed partial class LinqLowering
     {
         var statements = f.Body.Statements.ToArray();
         if (!vectorize || !f.Elementwise || Widest is not { } width || statements is not [.. var temporaries, Store store]
-            || store.Array.T.DType is not (DType.Float64 or DType.Float32) || !temporaries.All(s => s is Declare))
+            || store.Array.T.DType is not (DType.Float64 or DType.Float32) || store.Array.T.Strided || !temporaries.All(s => s is Declare))
             return null;
         var element = store.Array.T.DType.ClrType();
         var vectors = new VectorTranslator(this, f.Index, index, element, width.Vector.MakeGenericType(element), width.Statics, width.Bytes);
@@ -46,7 +46,7 @@ internal sealed partial class LinqLowering
         var count = L.Constant(width.Bytes / (element == typeof(double) ? 8 : 4));
         var exit = L.Label("vectors_done");
         var loop = L.Loop(
-            L.Block(vectors.Variables, [L.IfThen(L.GreaterThan(index, L.Subtract(stop, count)), L.Break(exit)), .. body, L.AddAssign(index, count)]),
+            L.Block(L.IfThen(L.Not(L.LessThanOrEqual(index, L.Subtract(stop, count))), L.Break(exit)), L.Block(vectors.Variables, body), L.AddAssign(index, count)),
             exit);
         return L.Block(vectors.Broadcasts.Select(b => b.Variable), [.. vectors.Broadcasts.Select(b => L.Assign(b.Variable, b.Value)), loop]);
     }
@@ -95,7 +95,7 @@ internal sealed partial class LinqLowering
                         Broadcasts.Add((splat, Splat(lowering.LowerExpr(e))));
                     }
                     return splat;
-                case Load { Array: var array, Indices: [LocalRef { Local: var i }] } when i == scalarIndex:
+                case Load { Array: var array, Indices: [LocalRef { Local: var i }] } when i == scalarIndex && !array.T.Strided:
                     return L.Call(VectorMethod("Load", bytes, element), lowering.LowerExpr(array), index);
                 case Binary b when Translate(b.Left) is { } left && Translate(b.Right) is { } right:
                     return b.Op switch

@@ -238,6 +238,8 @@ internal sealed partial class LinqLowering
         Cast c => LowerCast(LowerExpr(c.Operand), c.Operand.T.DType, c.To),
         Select s => L.Condition(LowerExpr(s.Condition), LowerExpr(s.IfTrue), LowerExpr(s.IfFalse)),
         ArrayShape s => L.Convert(Length(LowerExpr(s.Array), s.Array.T.Rank, s.Axis), typeof(long)),
+        ArraySize { Array.T.Strided: true } s => Enumerable.Range(0, s.Array.T.Rank)
+            .Select(axis => (L)L.Convert(Length(LowerExpr(s.Array), s.Array.T.Rank, axis), typeof(long))).Aggregate(L.Multiply),
         ArraySize s => L.Convert(s.Array.T.Rank == 1 ? L.ArrayLength(LowerExpr(s.Array)) : L.Property(LowerExpr(s.Array), nameof(Array.Length)), typeof(long)),
         Load l => Element(l.Array, l.Indices, l.BoundsChecked, l.Loc),
         KernelCall k => L.Invoke(Device(k.Target!), k.Args.Select(LowerExpr)),
@@ -279,12 +281,24 @@ internal sealed partial class LinqLowering
             var check = nonNegative ? nameof(Checks.InRange) : nameof(Checks.Index);
             return L.Call(Method(typeof(Checks), check, value.Type, typeof(int), typeof(string)), value, length,
                 L.Constant($"axis {axis} of `{TreePrinter.Inline(arrayNode)}` at {loc}"));
-        });
-        return L.ArrayAccess(array, offsets);
+        }).ToArray();
+        if (!arrayNode.T.Strided)
+            return L.ArrayAccess(array, offsets);
+        // A view: Data[Offset + Σ index_k · Stride_k], in int (every element of a view is inside its storage).
+        var position = offsets.Select((offset, axis) => (L)L.Multiply(offset, StridedCall(nameof(Strided.Stride), array, L.Constant(axis))))
+            .Aggregate(StridedCall(nameof(Strided.Offset), array), L.Add);
+        return L.ArrayAccess(StridedCall(nameof(Strided.Data), array), position);
     }
 
     private static L Length(L array, int rank, int axis) =>
-        rank == 1 ? L.ArrayLength(array) : L.Call(array, Method(typeof(Array), nameof(Array.GetLength)), L.Constant(axis));
+        IsView(array.Type) ? StridedCall(nameof(Strided.Length), array, L.Constant(axis))
+        : rank == 1 ? L.ArrayLength(array)
+        : L.Call(array, Method(typeof(Array), nameof(Array.GetLength)), L.Constant(axis));
+
+    private static bool IsView(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(NdArray<>);
+
+    private static L StridedCall(string name, L view, params L[] args) =>
+        L.Call(typeof(Strided).GetMethod(name)!.MakeGenericMethod(view.Type.GetGenericArguments()[0]), [view, .. args]);
 
     // Empty and Zeros both allocate zeroed memory: GC.AllocateUninitializedArray measured slower here for large
     // arrays (fresh pages to fault in, where a zeroed allocation reuses memory the GC kept).

@@ -18,8 +18,8 @@ internal static class Arguments
             var name = kernel.Parameters[k].Name;
             var arg = args[k] ?? throw new KernelArgumentException(ErrorCodes.NullArgument,
                 $"argument `{name}` of kernel `{kernel.Name}` is null", name);
-            types[k] = DTypes.JitTypeOf(arg.GetType()) ?? throw new KernelArgumentException(ErrorCodes.ArgumentType,
-                $"argument `{name}` of kernel `{kernel.Name}` is a {arg.GetType().Name}; kernels take bool, int, long, float, double, Complex and arrays of them (T[], T[,])",
+            types[k] = DTypes.JitTypeOf(arg) ?? throw new KernelArgumentException(ErrorCodes.ArgumentType,
+                $"argument `{name}` of kernel `{kernel.Name}` is a {arg.GetType().Name}; kernels take bool, int, long, float, double, Complex, arrays of them (T[], T[,]) and NdArray<T>",
                 name);
             if (arg is Array array)
                 RequireZeroBased(array, name, kernel.Name);

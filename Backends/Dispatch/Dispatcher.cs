@@ -41,7 +41,7 @@ internal sealed class Dispatcher
     public (Specialization Specialization, object?[] Arguments) Resolve(object?[] args)
     {
         var cached = last;
-        if (cached is not null && Matches(cached.ClrParameterTypes, args))
+        if (cached is not null && Matches(cached, args))
             return (cached, args);
         var actual = Arguments.TypesOf(kernel, args);
         if (declared.Count == 0)
@@ -82,14 +82,16 @@ internal sealed class Dispatcher
         }
     }
 
-    private static bool Matches(Type[] expected, object?[] args)
+    private static bool Matches(Specialization specialization, object?[] args)
     {
+        var expected = specialization.ClrParameterTypes;
         if (args.Length != expected.Length)
             return false;
         for (var k = 0; k < args.Length; k++)
         {
-            // A T[,] with lower bounds has T[,]'s type: it must take the checking path.
-            if (args[k]?.GetType() != expected[k] || args[k] is Array { Rank: > 1 } array && !Arguments.IsZeroBased(array))
+            // A T[,] with lower bounds has T[,]'s type, and views of any rank one type: they must take the checking path.
+            if (args[k]?.GetType() != expected[k] || args[k] is Array { Rank: > 1 } array && !Arguments.IsZeroBased(array)
+                || args[k] is INdArray view && view.Rank != specialization.Signature.Parameters[k].Rank)
                 return false;
         }
         return true;

@@ -36,6 +36,12 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
     {
         switch (arg)
         {
+            case INdArray view:
+                slot[0] = call.Pin(view.Storage);
+                slot[1] = view.Offset;
+                slot[2] = call.Pin(view.ShapeArray);
+                slot[3] = call.Pin(view.StrideArray);
+                return 4;
             case Array array:
                 slot[0] = call.Pin(array);
                 for (var k = 0; k < array.Rank; k++)

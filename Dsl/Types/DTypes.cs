@@ -39,7 +39,13 @@ internal static class DTypes
         : type == typeof(Complex) ? DType.Complex128
         : null;
 
-    /// <summary>The kernel type of a .NET argument type (<c>double[,]</c> is <c>float64[:, :]</c>), or null.</summary>
+    /// <summary>The kernel type of an argument: as <see cref="JitTypeOf(Type)"/>, and a view's rank from the view.</summary>
+    public static JitType? JitTypeOf(object value) =>
+        value is INdArray view && FromClr(value.GetType().GetGenericArguments()[0]) is { } element
+            ? JitType.View(element, view.Rank)
+            : JitTypeOf(value.GetType());
+
+    /// <summary>The kernel type of a .NET argument type (<c>double[,]</c> is <c>float64[:, :]</c>), or null (for a view too: its type has no rank).</summary>
     public static JitType? JitTypeOf(Type type)
     {
         if (type.IsArray)
@@ -51,6 +57,8 @@ internal static class DTypes
     public static Type ClrType(this JitType type)
     {
         var element = type.DType.ClrType();
+        if (type.Strided)
+            return typeof(NdArray<>).MakeGenericType(element);
         return type.Rank switch
         {
             0 => element,

@@ -6,7 +6,8 @@ namespace JitDsl;
 /// </summary>
 /// <param name="DType">The element type.</param>
 /// <param name="Rank">0 for a scalar, otherwise the number of array dimensions.</param>
-internal sealed record JitType(DType DType, int Rank)
+/// <param name="Strided">An <see cref="NdArray{T}"/>: any strides (Numba's layout 'A'), where a .NET array is C-ordered.</param>
+internal sealed record JitType(DType DType, int Rank, bool Strided = false)
 {
     /// <summary>A scalar of the given element type.</summary>
     public static JitType Scalar(DType dtype) => Scalars[(int)dtype];
@@ -21,7 +22,14 @@ internal sealed record JitType(DType DType, int Rank)
     /// <summary>True for array types.</summary>
     public bool IsArray => Rank > 0;
 
-    /// <summary>The same rank with another element type.</summary>
+    /// <summary>A strided view (<see cref="NdArray{T}"/>) of the given element type and rank.</summary>
+    public static JitType View(DType dtype, int rank)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        return new JitType(dtype, rank, Strided: true);
+    }
+
+    /// <summary>The same rank with another element type (an array computed from a view is C-ordered).</summary>
     public JitType WithDType(DType dtype) => Rank == 0 ? Scalar(dtype) : new JitType(dtype, Rank);
 
     /// <summary>The scalar type of one element (the type itself for a scalar).</summary>
@@ -29,7 +37,9 @@ internal sealed record JitType(DType DType, int Rank)
 
     /// <inheritdoc/>
     public override string ToString() =>
-        Rank == 0 ? DType.Name() : $"{DType.Name()}[{string.Join(", ", Enumerable.Repeat(":", Rank))}]";
+        Rank == 0 ? DType.Name()
+        : Strided ? $"array({DType.Name()}, {Rank}d, A)"
+        : $"{DType.Name()}[{string.Join(", ", Enumerable.Repeat(":", Rank))}]";
 
     private static readonly JitType[] Scalars = Enum.GetValues<DType>().Select(d => new JitType(d, 0)).ToArray();
 }

@@ -139,7 +139,9 @@ internal sealed partial class TypeInference
             case Return { Value: { } v } r:
             {
                 var value = Concrete(TypeExpr(v));
-                var type = returnType is null ? value.Type : Unify(returnType, value.Type, "the kernel's result", r.Loc);
+                // A kernel's arrays are .NET arrays: a view it was given is returned as a copy in C order.
+                var valueType = value.Type.Strided ? JitType.Array(value.Type.DType, value.Type.Rank) : value.Type;
+                var type = returnType is null ? valueType : Unify(returnType, valueType, "the kernel's result", r.Loc);
                 if (type != returnType)
                 {
                     if (returnsNothing)

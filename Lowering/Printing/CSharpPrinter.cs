@@ -331,6 +331,7 @@ internal sealed class CSharpPrinter
             TypeCode.Double => "double",
             TypeCode.String => "string",
             _ when type == typeof(void) => "void",
+            _ when type.IsGenericType => $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>",
             _ => type.Name,
         };
     }

@@ -12,6 +12,8 @@ internal sealed partial class IrCodegen
         var name = call.Method.Name;
         if (type == typeof(KernelRandom))
             return RandomCall(call);
+        if (type == typeof(Strided))
+            return StridedCall(call);
         if (call.Object is not null && typeof(Array).IsAssignableFrom(call.Object.Type) && name == nameof(Array.GetLength))
         {
             var axis = (int)((ConstantExpression)call.Arguments[0]).Value!;
@@ -28,6 +30,27 @@ internal sealed partial class IrCodegen
         if (type == typeof(Math) || type == typeof(MathF) || type == typeof(double) || type == typeof(float))
             return MathCall(name, args);
         throw Unsupported(call);
+    }
+
+    /// <summary>Lowering/Runtime/Strided on a view's slots: its storage as a 1-D array, its offset, a length or a stride.</summary>
+    private IrValue StridedCall(MethodCallExpression call)
+    {
+        var view = Lower(call.Arguments[0]);
+        switch (call.Method.Name)
+        {
+            case nameof(Strided.Data):
+                // Indexed only at positions inside the view (checked against its shape): its length is not needed.
+                return Aggregate(IrType.ArrayOf(1), [Extract(view, 0, "ptr"), I64(0)]);
+            case nameof(Strided.Offset):
+                return Convert(Extract(view, 1, "i64"), "i32");
+            default:
+            {
+                // The shape and strides never change while a kernel runs: loads LLVM may hoist out of loops.
+                var array = Extract(view, call.Method.Name == nameof(Strided.Length) ? 2 : 3, "ptr");
+                var element = f.Emit("ptr", $"getelementptr i32, ptr {array.Ref}, i32 {Lower(call.Arguments[1]).Ref}");
+                return f.Emit("i32", $"load i32, ptr {element.Ref}, !invariant.load !{{}}");
+            }
+        }
     }
 
     private IrValue LowerMember(MemberExpression member)

@@ -5,16 +5,24 @@ namespace JitDsl.Backends.Llvm.IrGen;
 /// <summary>
 /// How .NET types of the lowered tree look in IR: bool is <c>i1</c> in registers and a byte in memory,
 /// Complex is <c>{ double, double }</c>, an array is <c>{ ptr, i64, ... }</c> (its data and its dimensions:
-/// the pinned managed array, passed as pointer plus shape, never copied).
+/// the pinned managed array, passed as pointer plus shape, never copied); an <see cref="NdArray{T}"/> view is
+/// <c>{ ptr, i64, ptr, ptr }</c>: its storage, offset, and its shape and strides as pointers to their int32s
+/// (its type does not say its rank, so they are not inline).
 /// </summary>
 internal static class IrType
 {
     public const string Complex = "{ double, double }";
 
+    public const string View = "{ ptr, i64, ptr, ptr }";
+
+    public static bool IsView(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(NdArray<>);
+
     public static string Of(Type type)
     {
         if (type.IsArray)
             return ArrayOf(type.GetArrayRank());
+        if (IsView(type))
+            return View;
         return type == typeof(bool) ? "i1"
             : type == typeof(int) ? "i32"
             : type == typeof(long) ? "i64"
@@ -50,7 +58,7 @@ internal static class IrType
         ?? throw new JitInternalException($"no dtype for {element.Name}"));
 
     /// <summary>How many 8-byte argument slots a parameter of this type takes: arrays pass data and dimensions.</summary>
-    public static int Slots(Type type) => type.IsArray ? 1 + type.GetArrayRank() : type == typeof(System.Numerics.Complex) ? 2 : 1;
+    public static int Slots(Type type) => type.IsArray ? 1 + type.GetArrayRank() : IsView(type) ? 4 : type == typeof(System.Numerics.Complex) ? 2 : 1;
 }
 
 /// <summary>An SSA value (or literal) and its IR type.</summary>
