@@ -37,8 +37,21 @@ public sealed class ArrayMap
     public void Into(object output, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(output);
-        into.Invoke([.. args ?? [null], output]);
+        // An argument sharing the output's storage (an overlapping view) is read from a copy, as NumPy buffers it:
+        // the loop writes elements another element may still have to read.
+        var storage = Storage(output);
+        var inputs = (args ?? [null]).Select(arg => arg is not null && ReferenceEquals(Storage(arg), storage) ? Copy(arg) : arg);
+        into.Invoke([.. inputs, output]);
     }
+
+    private static object Storage(object array) => array is INdArray view ? view.Storage : array;
+
+    private static object Copy(object array) => array switch
+    {
+        INdArray view => view.Copy(),
+        Array plain => plain.Clone(),
+        _ => array,
+    };
 
     /// <summary>Every stage of compiling the expression for these example arguments: the fused loop shows in <c>fuse</c> and <c>lower</c>.</summary>
     public KernelInspection Inspect(params object?[] exampleArgs) => kernel.Inspect(exampleArgs);

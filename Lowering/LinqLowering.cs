@@ -180,7 +180,7 @@ internal sealed partial class LinqLowering
         var step = range.Step;
         return f.Stop switch
         {
-            ArraySize { Array: var a } when a.T.Rank == 1 && step <= int.MaxValue - Array.MaxLength => L.ArrayLength(LowerExpr(a)),
+            ArraySize { Array: var a } when a.T.Rank == 1 && step <= int.MaxValue - Array.MaxLength => Length(LowerExpr(a), 1, 0),
             ArrayShape { Array: var a } s when step <= int.MaxValue - Array.MaxLength => Length(LowerExpr(a), a.T.Rank, s.Axis),
             Cast { Operand.Type.DType: DType.Int32 } c when step == 1 => LowerExpr(c.Operand),
             Const { Value: long stop } when stop >= int.MinValue && stop <= int.MaxValue - step => L.Constant((int)stop),

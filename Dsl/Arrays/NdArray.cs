@@ -36,20 +36,19 @@ public sealed class NdArray<T> : INdArray where T : struct
         if (shape.Any(length => length < 0))
             throw new ArgumentException($"shape {Format(shape)} has a negative length", nameof(shape));
         // The elements reached are offset + Σ i_k·stride_k for 0 <= i_k < shape_k: the extremes are at the corners.
-        long lowest = offset, highest = offset;
-        for (var k = 0; k < shape.Length; k++)
+        // Each step stays inside the storage or fails, so no sum can overflow (compiled code relies on this).
+        if (!shape.Contains(0))
         {
-            if (shape[k] == 0)
+            long lowest = offset, highest = offset;
+            for (var k = 0; k < shape.Length; k++)
             {
-                (lowest, highest) = (0, -1);
-                break;
+                var reach = (long)(shape[k] - 1) * strides[k];
+                (lowest, highest) = reach < 0 ? (lowest + reach, highest) : (lowest, highest + reach);
+                if (lowest < 0 || highest >= data.Length)
+                    throw new ArgumentException(
+                        $"a view with offset {offset}, shape {Format(shape)} and strides {Format(strides)} reaches outside an array of {data.Length} elements");
             }
-            var reach = (long)(shape[k] - 1) * strides[k];
-            (lowest, highest) = reach < 0 ? (lowest + reach, highest) : (lowest, highest + reach);
         }
-        if (highest >= lowest && (lowest < 0 || highest >= data.Length))
-            throw new ArgumentException(
-                $"a view with offset {offset}, shape {Format(shape)} and strides {Format(strides)} reaches elements {lowest} to {highest} of an array of {data.Length}");
         this.data = data;
         this.offset = offset;
         this.shape = [.. shape];
@@ -82,10 +81,10 @@ public sealed class NdArray<T> : INdArray where T : struct
     public int Rank => shape.Length;
 
     /// <summary>The length of each axis.</summary>
-    public IReadOnlyList<int> Shape => shape;
+    public IReadOnlyList<int> Shape => Array.AsReadOnly(shape);
 
     /// <summary>How far apart, in elements of <see cref="Data"/>, neighbours along each axis are.</summary>
-    public IReadOnlyList<int> Strides => strides;
+    public IReadOnlyList<int> Strides => Array.AsReadOnly(strides);
 
     /// <summary>The number of elements.</summary>
     public int Size => shape.Aggregate(1, (size, length) => size * length);
@@ -119,11 +118,12 @@ public sealed class NdArray<T> : INdArray where T : struct
         var (first, end) = step > 0
             ? (Bound(start, 0, 0, length), Bound(stop, length, 0, length))
             : (Bound(start, length - 1, -1, length - 1), Bound(stop, -1, -1, length - 1));
-        var count = step > 0 ? Math.Max(0, (end - first + step - 1) / step) : Math.Max(0, (first - end - step - 1) / -step);
+        var count = (int)(step > 0 ? Math.Max(0, ((long)end - first + step - 1) / step) : Math.Max(0, ((long)first - end - step - 1) / -(long)step));
         var newShape = (int[])shape.Clone();
         var newStrides = (int[])strides.Clone();
         newShape[k] = count;
-        newStrides[k] = strides[k] * step;
+        // A stride beyond int cannot fit a view of two elements in any array: the constructor refuses it.
+        newStrides[k] = count <= 1 ? strides[k] : (int)Math.Clamp((long)strides[k] * step, int.MinValue, int.MaxValue);
         return new NdArray<T>(data, count == 0 ? offset : offset + first * strides[k], newShape, newStrides);
     }
 
@@ -206,6 +206,8 @@ public sealed class NdArray<T> : INdArray where T : struct
 
     Array INdArray.Storage => data;
 
+    object INdArray.Copy() => new NdArray<T>(ToArray(), shape);
+
     int[] INdArray.ShapeArray => shape;
 
     int[] INdArray.StrideArray => strides;
@@ -263,4 +265,7 @@ internal interface INdArray
     int[] ShapeArray { get; }
 
     int[] StrideArray { get; }
+
+    /// <summary>The elements copied into a new C-ordered view of the same shape.</summary>
+    object Copy();
 }

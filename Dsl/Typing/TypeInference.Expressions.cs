@@ -78,7 +78,7 @@ internal sealed partial class TypeInference
                 var shape = Enumerable.Range(0, source.T.Rank)
                     .Select(axis => (Expr)new ArrayShape(source, axis) { Loc = a.Loc, Type = JitType.Scalar(DType.Int64) })
                     .ToArray();
-                return new Typed(new Alloc(source.T.DType, shape, a.Zeroed) { Loc = a.Loc, Type = source.T }, false);
+                return new Typed(new Alloc(source.T.DType, shape, a.Zeroed) { Loc = a.Loc, Type = JitType.Array(source.T.DType, source.T.Rank) }, false);
             }
             default:
                 throw new JitInternalException($"type inference does not know {e.GetType().Name}");

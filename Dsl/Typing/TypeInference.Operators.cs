@@ -22,7 +22,7 @@ internal sealed partial class TypeInference
                 if (dtype.IsFloat() || dtype.IsComplex())
                     throw new TypingException(ErrorCodes.OperandTypes, $"bad operand type for ~: {dtype.Name()}; ~ needs an integer or a bool", u.Loc);
                 var concrete = Concrete(operand);
-                return new Typed(new Unary(u.Op, concrete.Expr) { Loc = u.Loc, Type = concrete.Type }, false);
+                return new Typed(new Unary(u.Op, concrete.Expr) { Loc = u.Loc, Type = concrete.Type.WithDType(concrete.Type.DType) }, false);
             default:
                 throw new JitInternalException($"unknown unary operator {u.Op}");
         }

@@ -58,6 +58,13 @@ public sealed class NdArrayTests
         Assert.ThrowsExactly<ArgumentException>(() => new NdArray<double>(data, 0, [-1], [1]));
         Assert.ThrowsExactly<ArgumentException>(() => new NdArray<double>(data, 0, [3, 4], [4, 1]), "the last row would reach element 11");
         Assert.AreEqual(0, new NdArray<double>(data, 10, [0], [1]).Size, "an empty view may start at the end");
+        Assert.ThrowsExactly<ArgumentException>(() => new NdArray<double>(new double[1], 0, [int.MaxValue, int.MaxValue, int.MaxValue], [int.MaxValue, int.MaxValue, int.MaxValue]),
+            "sums of reaches that would overflow");
+        var view = new NdArray<double>(data, 2, 5);
+        Assert.IsNotInstanceOfType<int[]>(view.Strides, "the strides compiled code trusts cannot be changed through the view");
+        Assert.IsNotInstanceOfType<int[]>(view.Shape);
+        Assert.AreEqual(1, new NdArray<double>(data).Slice(0, 0, 5, int.MaxValue).Size, "a[0:5:huge] is a[0]");
+        Assert.AreEqual(1, new NdArray<double>(data).Slice(0, step: int.MinValue).Size);
         Assert.AreEqual(9.0, new NdArray<double>(Counting(10), 9, [10], [-1])[0], "a reversed view of the whole array");
     }
 
@@ -130,6 +137,35 @@ public sealed class NdArrayTests
         CollectionAssert.AreEqual(new[] { 1.0, 0, 1, 0, 1, 0, 1, 0 }, everyOther);
         CollectionAssert.AreEqual(new[] { 9.0, 7.0, 5.0 }, Jit.Kernel((Arr a) => a, On(backend)).Invoke<double[]>(new NdArray<double>(Counting(10)).Slice(0, 9, 4, -2)),
             "a view returned is returned as a new array");
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void ViewsWorkWhereverArraysDo(Backend backend)
+    {
+        var o = On(backend);
+        var reversed = new NdArray<double>(Counting(10)).Slice(0, step: -3);
+        var loop = Jit.Kernel((Arr a) => { var s = Var(0.0); For(a.Length, i => s.Value += a[i] * i); return s; }, o);
+        Assert.AreEqual(9.0 * 0 + 6 * 1 + 3 * 2 + 0 * 3, loop.Invoke<double>(reversed));
+        var doubled = Jit.Kernel((Arr a) => { var r = ZerosLike(a); For(a.Length, i => r[i] = a[i] * 2); return r; }, o);
+        CollectionAssert.AreEqual(new[] { 18.0, 12.0, 6.0, 0.0 }, doubled.Invoke<double[]>(reversed));
+        var total = Jit.Kernel((Arr x) => Sum(x), o);
+        Assert.AreEqual(~9L + ~6L + ~3L + ~0L, Jit.Kernel((Arr a) => total.Call(~a), o).Invoke<long>(new NdArray<long>(new long[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }).Slice(0, step: -3)));
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void IntoAViewOverlappingAnInputReadsTheInputFirst(Backend backend)
+    {
+        var copy = Jit.Map((Arr a) => a + 0.0, On(backend));
+        var data = new[] { 1.0, 2.0, 3.0, 4.0 };
+        var x = new NdArray<double>(data);
+        copy.Into(x.Slice(0, 1), x.Slice(0, 0, -1));
+        CollectionAssert.AreEqual(new[] { 1.0, 1.0, 2.0, 3.0 }, data, "NumPy's x[1:] = x[:-1]");
+        copy.Into(data, x.Slice(0, step: -1));
+        CollectionAssert.AreEqual(new[] { 3.0, 2.0, 1.0, 1.0 }, data, "reversed, not a palindrome");
     }
 
     [TestMethod]
