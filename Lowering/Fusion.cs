@@ -491,13 +491,33 @@ internal sealed class Fusion
             return new Layout(Enumerable.Range(0, rank).Select(axis => Length(only, axis, loc)).ToArray(),
                 new Dictionary<Expr, Expr?[]> { [only] = new Expr?[rank] });
         }
+        // Each axis's length is the operands' that is not 1 (or 1); every operand's must be that or 1.
         var shape = new Expr[rank];
+        Expr? fits = null;
         for (var axis = 0; axis < rank; axis++)
         {
             var lengths = leaves.Where(l => l.T.Rank >= rank - axis).Select(l => Length(l, axis - (rank - l.T.Rank), loc)).ToArray();
-            var what = $"the operands of {Describe(e)} do not broadcast together along axis {axis} (at {loc})";
-            var length = lengths.Skip(1).Aggregate(lengths[0], (a, b) => new ShapeCheck(ShapeRule.Broadcast, [a, b], what) { Loc = loc, Type = Int64 });
-            shape[axis] = lengths.Length == 1 ? length : Bind($"n{axis}", length, output, loc);
+            if (lengths.Length == 1)
+            {
+                shape[axis] = lengths[0];
+                continue;
+            }
+            shape[axis] = Bind($"n{axis}", lengths.Skip(1).Aggregate(lengths[0],
+                (a, b) => new Select(Compare(BinaryOp.Equal, a, Literal(1L, DType.Int64)), b, a) { Type = Int64 }), output, loc);
+            foreach (var length in lengths)
+            {
+                var axisFits = Logical(BinaryOp.BitOr, Compare(BinaryOp.Equal, length, Literal(1L, DType.Int64)), Compare(BinaryOp.Equal, length, shape[axis]));
+                fits = fits is null ? axisFits : Logical(BinaryOp.BitAnd, fits, axisFits);
+            }
+        }
+        if (fits is not null)
+        {
+            // NumPy's message, with every operand's shape: the lengths go along only when they are wrong.
+            var what = $"[{string.Join(",", leaves.Select(l => l.T.Rank))}]operands could not be broadcast together with shapes {{shapes}} in {Describe(e)} (at {loc})";
+            var dimensions = leaves.SelectMany(l => Enumerable.Range(0, l.T.Rank).Select(k => Length(l, k, loc))).ToArray();
+            output.Add(new If(new Unary(UnaryOp.Not, fits) { Type = Bool },
+                new Block([new Evaluate(new ShapeCheck(ShapeRule.Mismatch, dimensions, what) { Loc = loc, Type = Int64 }) { Loc = loc }]),
+                Dsl.Tree.Block.Empty) { Loc = loc });
         }
         var stretch = new Dictionary<Expr, Expr?[]>();
         foreach (var leaf in leaves)

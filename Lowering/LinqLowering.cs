@@ -245,13 +245,14 @@ internal sealed partial class LinqLowering
         KernelCall k => L.Invoke(Device(k.Target!), k.Args.Select(LowerExpr)),
         RandomUniform => L.Call(Random(), Method(typeof(KernelRandom), nameof(KernelRandom.NextDouble))),
         Alloc a => LowerAlloc(a),
+        ShapeCheck { Rule: ShapeRule.Mismatch } c => L.Call(Method(typeof(Throw), nameof(Throw.BroadcastMismatch)),
+            L.NewArrayInit(typeof(long), c.Lengths.Select(LowerExpr)), L.Constant(c.What)),
         ShapeCheck c => L.Call(Method(typeof(Checks), CheckMethod(c.Rule)), [.. c.Lengths.Select(LowerExpr), L.Constant(c.What)]),
         _ => throw new JitInternalException($"lowering does not know {e.GetType().Name}"),
     };
 
     private static string CheckMethod(ShapeRule rule) => rule switch
     {
-        ShapeRule.Broadcast => nameof(Checks.Broadcast),
         ShapeRule.BroadcastInto => nameof(Checks.BroadcastInto),
         ShapeRule.SameLength => nameof(Checks.SameLength),
         _ => nameof(Checks.NonEmpty),

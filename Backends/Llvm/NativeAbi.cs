@@ -20,6 +20,10 @@ internal static unsafe class NativeAbi
     public static readonly int RandomOffset = Offset(nameof(NativeContext.Random));
     public static readonly int AllocateOffset = Offset(nameof(NativeContext.Allocate));
     public static readonly int ComplexMathOffset = Offset(nameof(NativeContext.ComplexMath));
+    public static readonly int DetailsOffset = Offset(nameof(NativeContext.Details));
+
+    /// <summary>How many values beyond Value1 and Value2 an error can carry.</summary>
+    public const int DetailCount = 16;
 
     /// <summary>In an exported library, the call's allocations (the JIT's callbacks find the call on their thread).</summary>
     public static readonly int AllocationsOffset = Offset(nameof(NativeContext.Allocations));
@@ -51,6 +55,8 @@ internal enum NativeError
     ShapeMismatch = 7,
     /// <summary>Min, Max, ArgMin or ArgMax of an empty array.</summary>
     EmptyReduction = 8,
+    /// <summary>Operands that do not broadcast together: Value1 lengths in Details, every operand's shape in turn.</summary>
+    BroadcastMismatch = 9,
 }
 
 /// <summary>The complex functions compiled code hands back to System.Numerics.Complex (not worth native code).</summary>
@@ -71,4 +77,5 @@ internal unsafe struct NativeContext
     public delegate* unmanaged<NativeContext*, int, int, long*, void*> Allocate;
     public delegate* unmanaged<int, Complex*, Complex*, Complex*, void> ComplexMath;
     public IntPtr Allocations;
+    public fixed long Details[NativeAbi.DetailCount];
 }

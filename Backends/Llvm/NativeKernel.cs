@@ -110,6 +110,14 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
             case NativeError.ShapeMismatch:
                 Throw.ShapeMismatch(context.Value1, context.Value2, site);
                 break;
+            case NativeError.BroadcastMismatch:
+            {
+                var lengths = new long[Math.Min(context.Value1, NativeAbi.DetailCount)];
+                for (var k = 0; k < lengths.Length; k++)
+                    lengths[k] = context.Details[k];
+                Throw.BroadcastMismatch(lengths, site);
+                break;
+            }
             case NativeError.EmptyReduction:
                 Throw.EmptyReduction(site);
                 break;

@@ -97,8 +97,11 @@ internal sealed record Reduction(ReduceOp Op, NodeList<Expr> Operands) : Expr
 /// <summary>What a <see cref="ShapeCheck"/> requires of its lengths.</summary>
 internal enum ShapeRule
 {
-    /// <summary>Two lengths of one axis broadcast together (equal, or one is 1); the value is the broadcast length.</summary>
-    Broadcast,
+    /// <summary>
+    /// Always fails, naming the shapes: its lengths are every dimension of the operands that do not broadcast
+    /// together (fusion tests that first, and reaches this only when they do not).
+    /// </summary>
+    Mismatch,
     /// <summary>A value's length broadcasts into a target's (equal, or the value's is 1); the value is the target's.</summary>
     BroadcastInto,
     /// <summary>Two lengths are equal; the value is the length.</summary>

@@ -258,6 +258,8 @@ internal sealed class CSharpPrinter
                 return ($"new {TypeName(n.Type)}({List(n.Arguments)})", Precedence.Primary);
             case NewArrayExpression { NodeType: ExpressionType.NewArrayBounds } n:
                 return ($"new {TypeName(n.Type.GetElementType()!)}[{List(n.Expressions)}]", Precedence.Primary);
+            case NewArrayExpression n:
+                return ($"new {TypeName(n.Type.GetElementType()!)}[] {{ {List(n.Expressions)} }}", Precedence.Primary);
             case ConditionalExpression c:
                 return ($"{Expr(c.Test, Precedence.OrElse)} ? {Expr(c.IfTrue, Precedence.Conditional)} : {Expr(c.IfFalse, Precedence.Conditional)}", Precedence.Conditional);
             case InvocationExpression { Expression: LambdaExpression lambda } call:

@@ -62,14 +62,6 @@ internal static class Checks
     public static bool StepPassesStop(long index, long stop, long step) =>
         step > 0 ? (ulong)(stop - index) <= (ulong)step : (ulong)(index - stop) <= (ulong)-step;
 
-    /// <summary>The length two axes broadcast to: equal lengths, or the other one where one is 1.</summary>
-    public static long Broadcast(long a, long b, string what)
-    {
-        if (a != b && a != 1 && b != 1)
-            Throw.ShapeMismatch(a, b, what);
-        return a == 1 ? b : a;
-    }
-
     /// <summary>The target's length, where a value's length broadcasts into it (equal, or the value's is 1).</summary>
     public static long BroadcastInto(long value, long target, string what)
     {

@@ -29,6 +29,26 @@ internal static class Throw
     public static void ShapeMismatch(long a, long b, string what) =>
         throw new ArgumentException($"{ErrorCodes.ShapeMismatch}: {what}: lengths {a} and {b}");
 
+    /// <summary>
+    /// Operands that do not broadcast together. <paramref name="what"/> starts with their ranks, <c>[2,1]</c>, which
+    /// split <paramref name="dimensions"/> into shapes; they replace <c>{shapes}</c> in the rest, as NumPy writes them.
+    /// </summary>
+    [DoesNotReturn]
+    public static long BroadcastMismatch(long[] dimensions, string what)
+    {
+        var close = what.IndexOf(']');
+        var ranks = what[1..close].Split(',').Select(int.Parse).ToArray();
+        var shapes = new List<string>();
+        var next = 0;
+        foreach (var rank in ranks)
+        {
+            var shape = dimensions.Skip(next).Take(rank).ToArray();
+            next += rank;
+            shapes.Add("(" + string.Join(",", shape) + (rank == 1 ? ",)" : ")"));
+        }
+        throw new ArgumentException($"{ErrorCodes.ShapeMismatch}: {what[(close + 1)..].Replace("{shapes}", string.Join(" ", shapes))}");
+    }
+
     [DoesNotReturn]
     public static void EmptyReduction(string what) =>
         throw new InvalidOperationException($"{ErrorCodes.EmptyReduction}: {what}");

@@ -110,9 +110,8 @@ public sealed class ArrayExpressionTests
         var add = Jit.Map((Arr a, Arr b) => a + b, On(backend));
         var e = Assert.ThrowsExactly<ArgumentException>(() => add.Invoke(new double[2, 3], new double[2]));
         HasCode(e, ErrorCodes.ShapeMismatch);
+        StringAssert.Contains(e.Message, "operands could not be broadcast together with shapes (2,3) (2,)", "NumPy's words");
         StringAssert.Contains(e.Message, "`a + b`");
-        StringAssert.Contains(e.Message, "axis 1");
-        StringAssert.Contains(e.Message, "lengths 3 and 2");
         StringAssert.Contains(e.Message, "ArrayExpressionTests.cs");
     }
 

@@ -128,6 +128,7 @@ internal static class AotExport
                 JITDSL_OUT_OF_MEMORY = 6,
                 JITDSL_SHAPE_MISMATCH = 7,       /* value1, value2: lengths that do not broadcast together */
                 JITDSL_EMPTY_REDUCTION = 8,      /* min, max, argmin or argmax of an empty array */
+                JITDSL_BROADCAST_MISMATCH = 9,   /* operands whose shapes do not broadcast together */
             };
 
             typedef struct jitdsl_error { int64_t code; int64_t value1; int64_t value2; const char* where; } jitdsl_error;

@@ -14,6 +14,14 @@ internal sealed partial class IrCodegen
             return RandomCall(call);
         if (type == typeof(Strided))
             return StridedCall(call);
+        if (type == typeof(Throw) && name == nameof(Throw.BroadcastMismatch))
+        {
+            // The operands' lengths go into the context, for the message the managed side makes of them.
+            var lengths = ((NewArrayExpression)call.Arguments[0]).Expressions.Select(Lower).ToArray();
+            var what = (string)((ConstantExpression)call.Arguments[1]).Value!;
+            FailWhen(new IrValue("true", "i1"), NativeError.BroadcastMismatch, I64(lengths.Length), I64(0), what, lengths);
+            return I64(0);
+        }
         if (call.Object is not null && typeof(Array).IsAssignableFrom(call.Object.Type) && name == nameof(Array.GetLength))
         {
             var axis = (int)((ConstantExpression)call.Arguments[0]).Value!;
@@ -129,17 +137,6 @@ internal sealed partial class IrCodegen
             case nameof(Checks.Step):
                 FailWhen(f.Emit("i1", $"icmp eq {args[0]}, 0"), NativeError.ZeroStep, I64(0), I64(0), site);
                 return args[0];
-            case nameof(Checks.Broadcast):
-            {
-                var (a, b) = (args[0], args[1]);
-                var aIsOne = f.Emit("i1", $"icmp eq {a}, 1");
-                var bIsOne = f.Emit("i1", $"icmp eq {b}, 1");
-                var equal = f.Emit("i1", $"icmp eq {a}, {b.Ref}");
-                var either = f.Emit("i1", $"or i1 {aIsOne.Ref}, {bIsOne.Ref}");
-                var fits = f.Emit("i1", $"or i1 {equal.Ref}, {either.Ref}");
-                FailWhen(f.Emit("i1", $"xor i1 {fits.Ref}, true"), NativeError.ShapeMismatch, a, b, site);
-                return f.Emit("i64", $"select i1 {aIsOne.Ref}, {b}, {a}");
-            }
             case nameof(Checks.BroadcastInto):
             {
                 var (value, target) = (args[0], args[1]);

@@ -286,7 +286,8 @@ internal sealed partial class IrCodegen
     // ---- Errors: recorded in the context, then the kernel returns; the managed side throws.
 
     /// <summary>Branches to an error exit when <paramref name="failed"/> holds.</summary>
-    private void FailWhen(IrValue failed, NativeError error, IrValue value1, IrValue value2, string? site)
+    // details: more values for the message (the lengths of operands that do not broadcast), as many as fit.
+    private void FailWhen(IrValue failed, NativeError error, IrValue value1, IrValue value2, string? site, IReadOnlyList<IrValue>? details = null)
     {
         var unlikely = f.Emit("i1", $"call i1 @llvm.expect.i1(i1 {failed.Ref}, i1 false)");
         var (fail, ok) = (f.Label("fail"), f.Label("ok"));
@@ -295,6 +296,8 @@ internal sealed partial class IrCodegen
         StoreContext(NativeAbi.ErrorOffset, new IrValue(((int)error).ToString(CultureInfo.InvariantCulture), "i64"));
         StoreContext(NativeAbi.Value1Offset, Widen(value1));
         StoreContext(NativeAbi.Value2Offset, Widen(value2));
+        foreach (var (detail, k) in (details ?? []).Take(NativeAbi.DetailCount).Select((d, k) => (d, k)))
+            StoreContext(NativeAbi.DetailsOffset + 8 * k, Widen(detail));
         StoreContext(NativeAbi.SiteOffset, new IrValue(SiteId(site).ToString(CultureInfo.InvariantCulture), "i64"));
         f.Terminate($"ret i32 {(int)error}");
         f.Start(ok);
