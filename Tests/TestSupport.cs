@@ -7,6 +7,8 @@ internal static class TestSupport
     public static readonly JitOptions OnClr = new() { Backend = Backend.Clr };
     public static readonly JitOptions OnLlvm = new() { Backend = Backend.Llvm };
 
+    public static JitOptions On(Backend backend) => backend == Backend.Clr ? OnClr : OnLlvm;
+
     /// <summary>How many representable doubles lie between two (0 for the same value).</summary>
     public static long UlpsApart(double a, double b) => Math.Abs(BitConverter.DoubleToInt64Bits(a) - BitConverter.DoubleToInt64Bits(b));
 

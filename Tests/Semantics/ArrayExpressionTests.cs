@@ -10,8 +10,6 @@ namespace JitDsl.Tests.Semantics;
 [TestClass]
 public sealed class ArrayExpressionTests
 {
-    private static JitOptions On(Backend backend) => new() { Backend = backend };
-
     private static double[] Random(int n, int seed, double scale = 10, double offset = -5)
     {
         var random = new Random(seed);

@@ -11,8 +11,6 @@ namespace JitDsl.Tests.Semantics;
 [TestClass]
 public sealed class NdArrayTests
 {
-    private static JitOptions On(Backend backend) => new() { Backend = backend };
-
     private static double[] Counting(int n) => Enumerable.Range(0, n).Select(i => (double)i).ToArray();
 
     [TestMethod]
