@@ -42,13 +42,40 @@ internal sealed partial class LinqLowering
         }
         if (vectors.Translate(store.Value) is not { } value)
             return null;
-        body.Add(L.Call(VectorMethod("Store", width.Bytes, element), value, LowerExpr(store.Array), index));
-        var count = L.Constant(width.Bytes / (element == typeof(double) ? 8 : 4));
-        var exit = L.Label("vectors_done");
-        var loop = L.Loop(
-            L.Block(L.IfThen(L.Not(L.LessThanOrEqual(index, L.Subtract(stop, count))), L.Break(exit)), L.Block(vectors.Variables, body), L.AddAssign(index, count)),
-            exit);
-        return L.Block(vectors.Broadcasts.Select(b => b.Variable), [.. vectors.Broadcasts.Select(b => L.Assign(b.Variable, b.Value)), loop]);
+        var target = LowerExpr(store.Array);
+        var elementSize = element == typeof(double) ? 8 : 4;
+        var count = L.Constant(width.Bytes / elementSize);
+        L Loop(L storeVector)
+        {
+            var exit = L.Label("vectors_done");
+            return L.Loop(
+                L.Block(L.IfThen(L.Not(L.LessThanOrEqual(index, L.Subtract(stop, count))), L.Break(exit)), L.Block(vectors.Variables, [.. body, storeVector]), L.AddAssign(index, count)),
+                exit);
+        }
+        var cached = Loop(L.Call(VectorMethod("Store", width.Bytes, element), value, target, index));
+
+        // A result larger than the caches is written with non-temporal stores, which do not read each line
+        // first (a quarter less memory traffic for y = a·x + b): pinned, with the elements before the first
+        // aligned vector done one by one. A smaller one stays in the cache for whatever reads it next.
+        var pin = L.Variable(typeof(System.Runtime.InteropServices.GCHandle), "pin");
+        var address = L.Variable(typeof(nint), "address");
+        var head = L.Label("aligned");
+        var streamed = L.Block([pin, address],
+            L.Assign(pin, L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.Pin))!, target)),
+            L.TryFinally(
+                L.Block(
+                    L.Assign(address, L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.AddressOf))!, pin)),
+                    L.Loop(L.Block(
+                        L.IfThen(L.OrElse(L.GreaterThanOrEqual(index, stop),
+                            L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.IsAligned))!, address, index, L.Constant(elementSize), L.Constant(width.Bytes))), L.Break(head)),
+                        LowerBlock(f.Body),
+                        L.AddAssign(index, L.Constant(1))), head),
+                    Loop(L.Call(VectorMethod("StoreNonTemporal", width.Bytes, element), value, address, index)),
+                    L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.StoreFence))!)),
+                L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.Unpin))!, pin)));
+        var large = L.GreaterThanOrEqual(L.Convert(stop, typeof(long)), L.Constant(VectorMemory.NonTemporalBytes / elementSize));
+        return L.Block(vectors.Broadcasts.Select(b => b.Variable),
+            [.. vectors.Broadcasts.Select(b => L.Assign(b.Variable, b.Value)), L.IfThenElse(large, streamed, cached)]);
     }
 
     /// <summary><see cref="VectorMemory"/>'s Load512, Store256 … for a vector width in bytes.</summary>

@@ -110,6 +110,12 @@ internal sealed class CSharpPrinter
             case LoopExpression loop:
                 PrintLoop(loop, depth, declared);
                 break;
+            case TryExpression { Finally: { } cleanup, Handlers.Count: 0 } attempt:
+                Line(depth, "try");
+                Braced(attempt.Body, depth, declared);
+                Line(depth, "finally");
+                Braced(cleanup, depth, declared);
+                break;
             case GotoExpression jump:
                 Line(depth, Jump(jump));
                 break;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace JitDsl.Lowering.Runtime;
 
@@ -11,6 +12,35 @@ namespace JitDsl.Lowering.Runtime;
 /// </summary>
 internal static class VectorMemory
 {
+    /// <summary>Results at least this large are written with non-temporal stores (larger than this machine's L2).</summary>
+    public const long NonTemporalBytes = 1 << 20;
+
+    public static GCHandle Pin(Array array) => GCHandle.Alloc(array, GCHandleType.Pinned);
+
+    public static nint AddressOf(GCHandle pin) => pin.AddrOfPinnedObject();
+
+    public static void Unpin(GCHandle pin) => pin.Free();
+
+    /// <summary>Whether element <paramref name="index"/> of pinned data at <paramref name="address"/> starts a vector-aligned block.</summary>
+    public static bool IsAligned(nint address, int index, int elementSize, int alignment) => ((address + (nint)index * elementSize) & (alignment - 1)) == 0;
+
+    /// <summary>Orders the non-temporal stores before anything that follows them (they bypass the cache's ordering).</summary>
+    public static void StoreFence()
+    {
+        if (Sse.IsSupported)
+            Sse.StoreFence();
+    }
+
+    // Non-temporal stores need aligned addresses: the callers reach one first.
+    public static unsafe void StoreNonTemporal512<T>(Vector512<T> value, nint address, int index) where T : unmanaged =>
+        Vector512.StoreAlignedNonTemporal(value, (T*)address + index);
+
+    public static unsafe void StoreNonTemporal256<T>(Vector256<T> value, nint address, int index) where T : unmanaged =>
+        Vector256.StoreAlignedNonTemporal(value, (T*)address + index);
+
+    public static unsafe void StoreNonTemporal128<T>(Vector128<T> value, nint address, int index) where T : unmanaged =>
+        Vector128.StoreAlignedNonTemporal(value, (T*)address + index);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Load512<T>(T[] array, int index) => Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index);
 

@@ -134,6 +134,14 @@ public sealed class ArrayExpressionTests
         }
         if (backend == Backend.Clr)
             StringAssert.Contains(map.Inspect(new double[9], new double[9])["lower"].Output, "VectorMemory.Load", "the Clr backend vectorises fused loops");
+
+        // Larger than the caches: written with non-temporal stores after the elements before the first aligned vector.
+        var big = (Random(300_001, 11), Random(300_001, 12, scale: 1, offset: 1));
+        var result = map.Invoke<double[]>(big.Item1, big.Item2);
+        for (var i = 0; i < result.Length; i++)
+            Assert.AreEqual(Math.Sqrt(big.Item1[i] * big.Item1[i] + 1) / big.Item2[i] - 0.5, result[i], $"element {i}");
+        if (backend == Backend.Clr)
+            StringAssert.Contains(map.Inspect(big.Item1, big.Item2)["lower"].Output, "StoreNonTemporal512");
     }
 
     [TestMethod]
