@@ -19,7 +19,7 @@ internal static class Pipeline
     {
         var stages = new List<StageReport>();
         var llvm = BackendSelection.Resolve(options.Backend) == Backend.Llvm;
-        var (typed, lowered) = Lower(kernel, signature, declared, options, stages, vectorize: !llvm);
+        var (typed, lowered) = Lower(kernel, signature, declared, options, stages, vectorize: true);
         var compiled = llvm
             ? CompileWithLlvm(kernel, stages, lowered, options)
             : Stage(kernel, stages, "compile", () => ClrBackend.Compile(lowered),

@@ -14,6 +14,10 @@ internal sealed partial class IrCodegen
             return RandomCall(call);
         if (type == typeof(Strided))
             return StridedCall(call);
+        if (type == typeof(VectorMemory))
+            return VectorMemoryCall(call);
+        if (type == typeof(System.Runtime.Intrinsics.Vector512) || type == typeof(System.Runtime.Intrinsics.Vector256) || type == typeof(System.Runtime.Intrinsics.Vector128))
+            return VectorCall(call);
         if (type == typeof(Throw) && name == nameof(Throw.BroadcastMismatch))
         {
             // The operands' lengths go into the context, for the message the managed side makes of them.

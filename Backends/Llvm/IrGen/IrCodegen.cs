@@ -131,6 +131,11 @@ internal sealed partial class IrCodegen
                 return LowerConditional(conditional);
             case LoopExpression loop:
                 return LowerLoop(loop);
+            case TryExpression { Handlers.Count: 0, Finally: { } cleanup } attempt:
+                // Nothing throws in native code: the body, then the cleanup (an error returns before both end).
+                Lower(attempt.Body);
+                Lower(cleanup);
+                return Void;
             case LabelExpression label:
                 return LowerLabel(label);
             case GotoExpression jump:

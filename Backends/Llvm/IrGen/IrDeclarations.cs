@@ -96,6 +96,20 @@ internal sealed class IrDeclarations(int llvmVersion, string cpu, string feature
         }
     }
 
+    /// <summary>
+    /// libmvec's version of a libm function for a whole vector (<c>_ZGVeN8v_sin</c> for 8 doubles), declared; null
+    /// when libmvec is missing or has none for this width on this CPU.
+    /// </summary>
+    public string? VectorFunction(string scalar, string element, int lanes)
+    {
+        if (!vectorMath || !VectorMath.Functions.Contains(scalar) || !Variants(element).Any(v => v.Lanes == lanes))
+            return null;
+        var name = VectorName(Variants(element).First(v => v.Lanes == lanes).Isa, lanes, 1, element == "float" ? scalar + "f" : scalar);
+        var vector = $"<{lanes} x {element}>";
+        declarations.Add($"declare {vector} @{name}({vector})");
+        return name;
+    }
+
     private IEnumerable<(char Isa, int Lanes)> Variants(string type) =>
         VectorMath.Variants(features).Select(v => (v.Isa, type == "float" ? v.DoubleLanes * 2 : v.DoubleLanes));
 

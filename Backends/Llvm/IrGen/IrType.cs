@@ -23,6 +23,8 @@ internal static class IrType
             return ArrayOf(type.GetArrayRank());
         if (IsView(type))
             return View;
+        if (VectorOf(type) is { } vector)
+            return vector;
         return type == typeof(bool) ? "i1"
             : type == typeof(int) ? "i32"
             : type == typeof(long) ? "i64"
@@ -30,6 +32,9 @@ internal static class IrType
             : type == typeof(double) ? "double"
             : type == typeof(System.Numerics.Complex) ? Complex
             : type == typeof(void) ? "void"
+            // A pinned array, in the SIMD loops that stream their results (see VectorMemory), and its address.
+            : type == typeof(System.Runtime.InteropServices.GCHandle) ? "ptr"
+            : type == typeof(nint) ? "i64"
             // The generator's state: a pointer to its four words (see NativeContext.Random).
             : type == typeof(Lowering.Runtime.KernelRandom) ? "ptr"
             : throw new JitInternalException($"the LLVM backend has no IR type for {type.Name}");
@@ -40,7 +45,23 @@ internal static class IrType
     /// <summary>The type an element is stored as in memory (bool as i8).</summary>
     public static string InMemory(Type type) => type == typeof(bool) ? "i8" : Of(type);
 
-    public static bool IsFloat(string type) => type is "double" or "float";
+    public static bool IsFloat(string type) => type is "double" or "float" || (type.StartsWith('<') && type.EndsWith("double>", StringComparison.Ordinal)) || (type.StartsWith('<') && type.EndsWith("float>", StringComparison.Ordinal));
+
+    /// <summary>.NET's <c>Vector512&lt;double&gt;</c> as <c>&lt;8 x double&gt;</c> (and the 256- and 128-bit ones), or null.</summary>
+    public static string? VectorOf(Type type)
+    {
+        if (!type.IsGenericType)
+            return null;
+        var definition = type.GetGenericTypeDefinition();
+        var bytes = definition == typeof(System.Runtime.Intrinsics.Vector512<>) ? 64
+            : definition == typeof(System.Runtime.Intrinsics.Vector256<>) ? 32
+            : definition == typeof(System.Runtime.Intrinsics.Vector128<>) ? 16
+            : 0;
+        if (bytes == 0)
+            return null;
+        var element = type.GetGenericArguments()[0];
+        return $"<{bytes / System.Runtime.InteropServices.Marshal.SizeOf(element)} x {Of(element)}>";
+    }
 
     public static bool IsInteger(string type) => type is "i1" or "i8" or "i32" or "i64";
 

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using JitDsl.Lowering.Runtime;
+
+namespace JitDsl.Backends.Llvm.IrGen;
+
+/// <summary>
+/// The SIMD loops lowering gives fused elementwise loops (LinqLowering.Vectors), in LLVM vectors of the same
+/// width: loads and stores at an index, non-temporal stores for results larger than the caches (LLVM's own
+/// vectoriser leaves loops with non-temporal stores scalar), and .NET's vector math as LLVM intrinsics or
+/// libmvec's vector functions.
+/// </summary>
+internal sealed partial class IrCodegen
+{
+    /// <summary>Lowering/Runtime/VectorMemory: the arrays are pinned for the whole call already.</summary>
+    private IrValue VectorMemoryCall(MethodCallExpression call)
+    {
+        var args = call.Arguments.Select(Lower).ToArray();
+        var name = call.Method.Name;
+        switch (name)
+        {
+            case nameof(VectorMemory.Pin):
+                return Extract(args[0], 0, "ptr");
+            case nameof(VectorMemory.AddressOf):
+                return f.Emit("i64", $"ptrtoint {args[0]} to i64");
+            case nameof(VectorMemory.Unpin):
+                return Void;
+            case nameof(VectorMemory.StoreFence):
+                f.Line("fence seq_cst");
+                return Void;
+            case nameof(VectorMemory.IsAligned):
+            {
+                var offset = f.Emit("i64", $"mul i64 {Convert(args[1], "i64").Ref}, {Convert(args[2], "i64").Ref}");
+                var at = f.Emit("i64", $"add i64 {args[0].Ref}, {offset.Ref}");
+                var mask = f.Emit("i64", $"sub i64 {Convert(args[3], "i64").Ref}, 1");
+                var misalignment = f.Emit("i64", $"and i64 {at.Ref}, {mask.Ref}");
+                return f.Emit("i1", $"icmp eq i64 {misalignment.Ref}, 0");
+            }
+        }
+        var element = IrType.InMemory(call.Method.GetGenericArguments()[0]);
+        if (name.StartsWith("Load", StringComparison.Ordinal))
+        {
+            var vector = IrType.Of(call.Type);
+            var at = f.Emit("ptr", $"getelementptr {element}, ptr {Extract(args[0], 0, "ptr").Ref}, {args[1]}");
+            return f.Emit(vector, $"load {vector}, ptr {at.Ref}, align {ElementBytes(element)}");
+        }
+        if (name.StartsWith("StoreNonTemporal", StringComparison.Ordinal))
+        {
+            var data = f.Emit("ptr", $"inttoptr {args[1]} to ptr");
+            var at = f.Emit("ptr", $"getelementptr {element}, ptr {data.Ref}, {args[2]}");
+            var bytes = int.Parse(name["StoreNonTemporal".Length..], CultureInfo.InvariantCulture) / 8;
+            f.Line($"store {args[0]}, ptr {at.Ref}, align {bytes}, !nontemporal !{{i32 1}}");
+            return Void;
+        }
+        if (name.StartsWith("Store", StringComparison.Ordinal))
+        {
+            var at = f.Emit("ptr", $"getelementptr {element}, ptr {Extract(args[1], 0, "ptr").Ref}, {args[2]}");
+            f.Line($"store {args[0]}, ptr {at.Ref}, align {ElementBytes(element)}");
+            return Void;
+        }
+        throw Unsupported(call);
+    }
+
+    /// <summary>.NET's Vector512/256/128 methods the SIMD loops call.</summary>
+    private IrValue VectorCall(MethodCallExpression call)
+    {
+        var vector = IrType.Of(call.Type);
+        var lanes = int.Parse(vector[1..vector.IndexOf(' ')], CultureInfo.InvariantCulture);
+        var element = vector[(vector.LastIndexOf(' ') + 1)..^1];
+        var x = Lower(call.Arguments[0]);
+        switch (call.Method.Name)
+        {
+            case "Create":
+            {
+                var first = f.Emit(vector, $"insertelement {vector} poison, {x}, i64 0");
+                return f.Emit(vector, $"shufflevector {first}, {vector} poison, <{lanes} x i32> zeroinitializer");
+            }
+            case "Sqrt" or "Abs" or "Floor" or "Ceiling" or "Round":
+            {
+                var intrinsic = call.Method.Name switch { "Sqrt" => "sqrt", "Abs" => "fabs", "Floor" => "floor", "Ceiling" => "ceil", _ => "roundeven" };
+                var name = $"llvm.{intrinsic}.v{lanes}{(element == "double" ? "f64" : "f32")}";
+                declarations.Intrinsic($"{vector} @{name}({vector})");
+                return f.Emit(vector, $"call {vector} @{name}({x})");
+            }
+            case "Exp" or "Log" or "Sin" or "Cos":
+            {
+                var scalar = call.Method.Name.ToLowerInvariant();
+                if (declarations.VectorFunction(scalar, element, lanes) is { } function)
+                    return f.Emit(vector, $"call {vector} @{function}({x})");
+                // No libmvec for this width: lane by lane through libm.
+                var result = new IrValue("poison", vector);
+                for (var lane = 0; lane < lanes; lane++)
+                {
+                    var value = f.Emit(element, $"extractelement {x}, i64 {lane}");
+                    var computed = f.Emit(element, declarations.LibmCall(scalar, element, "", [value]));
+                    result = f.Emit(vector, $"insertelement {result}, {computed}, i64 {lane}");
+                }
+                return result;
+            }
+            default:
+                throw Unsupported(call);
+        }
+    }
+
+    private static int ElementBytes(string element) => element == "double" ? 8 : 4;
+}
