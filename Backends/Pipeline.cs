@@ -29,7 +29,7 @@ internal static class Pipeline
 
     /// <summary>
     /// The stages every backend shares: typing, fusion of array expressions, bounds-check elimination, lowering
-    /// (with SIMD loops for the Clr backend, <paramref name="vectorize"/>; LLVM vectorises scalar loops itself).
+    /// (with SIMD loops for fused elementwise loops when <paramref name="vectorize"/>; ahead-of-time export takes scalar loops).
     /// </summary>
     public static (TypedKernel Typed, LambdaExpression Lowered) Lower(
         KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages, bool vectorize = false)

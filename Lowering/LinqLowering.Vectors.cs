@@ -8,11 +8,12 @@ using L = System.Linq.Expressions.Expression;
 namespace JitDsl.Lowering;
 
 /// <summary>
-/// For the Clr backend: a fused elementwise loop (<see cref="For.Elementwise"/>) of float64 or float32 runs on a
-/// whole vector of elements at a time (<see cref="Vector512"/>, else <see cref="Vector256"/>, else
-/// <see cref="Vector128"/>: the widest the CPU accelerates) while a whole vector remains; the scalar loop does
-/// the rest. .NET's vector <c>Exp</c>, <c>Log</c>, <c>Sin</c>, <c>Cos</c> are within 4 ulp of <c>Math</c>'s
-/// (docs/SEMANTICS.md). The .NET JIT does not vectorise loops itself; LLVM does, so it gets the scalar loop.
+/// A fused elementwise loop (<see cref="For.Elementwise"/>) of float64 or float32 runs on a whole vector of
+/// elements at a time (<see cref="Vector512"/>, else <see cref="Vector256"/>, else <see cref="Vector128"/>: the
+/// widest the CPU accelerates) while a whole vector remains; the scalar loop does the rest. The .NET JIT does
+/// not vectorise loops itself; the LLVM backend translates this loop too (IrCodegen.Vectors), because its own
+/// vectoriser will not stream stores. .NET's vector <c>Exp</c>, <c>Log</c>, <c>Sin</c>, <c>Cos</c> are within
+/// 4 ulp of <c>Math</c>'s (docs/SEMANTICS.md).
 /// </summary>
 internal sealed partial class LinqLowering
 {

@@ -46,7 +46,7 @@ internal sealed partial class LinqLowering
 
     /// <param name="kernel">The typed kernel, after bounds-check elimination.</param>
     /// <param name="boundsCheck">False keeps Python's negative indices but drops JitDsl's own range checks.</param>
-    /// <param name="vectorize">For the Clr backend: fused elementwise loops also get a SIMD loop (see <see cref="VectorLoop"/>).</param>
+    /// <param name="vectorize">Fused elementwise loops also get a SIMD loop (see <see cref="VectorLoop"/>); not for ahead-of-time export.</param>
     public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck, bool vectorize) =>
         new LinqLowering(kernel, boundsCheck, vectorize, []).Lambda();
 
