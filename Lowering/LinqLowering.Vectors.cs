@@ -56,23 +56,26 @@ internal sealed partial class LinqLowering
         var cached = Loop(L.Call(VectorMethod("Store", width.Bytes, element), value, target, index));
 
         // A result larger than the caches is written with non-temporal stores, which do not read each line
-        // first (a quarter less memory traffic for y = a·x + b): pinned, with the elements before the first
-        // aligned vector done one by one. A smaller one stays in the cache for whatever reads it next.
+        // first (a quarter less memory traffic for y = a·x + b), from its first vector-aligned element on. The
+        // elements before it and after the last whole vector are vectors too, overlapping their neighbours (the
+        // same values again): every element goes through the same vector functions wherever the GC put the
+        // array, so results do not depend on its address. A smaller result stays in the cache for its reader.
         var pin = L.Variable(typeof(System.Runtime.InteropServices.GCHandle), "pin");
         var address = L.Variable(typeof(nint), "address");
-        var head = L.Label("aligned");
+        var cachedStore = L.Call(VectorMethod("Store", width.Bytes, element), value, target, index);
         var streamed = L.Block([pin, address],
             L.Assign(pin, L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.Pin))!, target)),
             L.TryFinally(
                 L.Block(
                     L.Assign(address, L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.AddressOf))!, pin)),
-                    L.Loop(L.Block(
-                        L.IfThen(L.OrElse(L.GreaterThanOrEqual(index, stop),
-                            L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.IsAligned))!, address, index, L.Constant(elementSize), L.Constant(width.Bytes))), L.Break(head)),
-                        LowerBlock(f.Body),
-                        L.AddAssign(index, L.Constant(1))), head),
+                    L.Block(vectors.Variables, [.. body, cachedStore]),
+                    L.Assign(index, L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.FirstAligned))!, address, L.Constant(elementSize), L.Constant(width.Bytes))),
                     Loop(L.Call(VectorMethod("StoreNonTemporal", width.Bytes, element), value, address, index)),
-                    L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.StoreFence))!)),
+                    L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.StoreFence))!),
+                    L.IfThen(L.LessThan(index, stop), L.Block(
+                        L.Assign(index, L.Subtract(stop, count)),
+                        L.Block(vectors.Variables, [.. body, cachedStore]),
+                        L.Assign(index, stop)))),
                 L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.Unpin))!, pin)));
         var large = L.GreaterThanOrEqual(L.Convert(stop, typeof(long)), L.Constant(VectorMemory.NonTemporalBytes / elementSize));
         return L.Block(vectors.Broadcasts.Select(b => b.Variable),

@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace JitDsl.Lowering.Runtime;
 
 /// <summary>
-/// Vector loads and stores at an element index of an array, for the SIMD loops of the Clr backend (expression
-/// trees cannot take the <c>ref</c> these need). Unchecked: the loops call them only for indices where a whole
+/// Vector loads and stores at an element index of an array, for the SIMD loops of fused elementwise loops
+/// (expression trees cannot take the <c>ref</c> these need; the LLVM backend translates them into vectors). Unchecked: the loops call them only for indices where a whole
 /// vector lies inside arrays whose length fusion has proven to be the loop's stop.
 /// </summary>
 internal static class VectorMemory
@@ -21,8 +21,12 @@ internal static class VectorMemory
 
     public static void Unpin(GCHandle pin) => pin.Free();
 
-    /// <summary>Whether element <paramref name="index"/> of pinned data at <paramref name="address"/> starts a vector-aligned block.</summary>
-    public static bool IsAligned(nint address, int index, int elementSize, int alignment) => ((address + (nint)index * elementSize) & (alignment - 1)) == 0;
+    /// <summary>
+    /// The index of the first element of pinned data at <paramref name="address"/> that starts an
+    /// <paramref name="alignment"/>-byte block (.NET aligns array data to at least 8 bytes, so it is exact for
+    /// doubles and floats), below <c>alignment / elementSize</c>.
+    /// </summary>
+    public static int FirstAligned(nint address, int elementSize, int alignment) => (int)((alignment - (address & (alignment - 1))) & (alignment - 1)) / elementSize;
 
     /// <summary>Orders the non-temporal stores before anything that follows them (they bypass the cache's ordering).</summary>
     public static void StoreFence()

@@ -28,13 +28,14 @@ internal sealed partial class IrCodegen
             case nameof(VectorMemory.StoreFence):
                 f.Line("fence seq_cst");
                 return Void;
-            case nameof(VectorMemory.IsAligned):
+            case nameof(VectorMemory.FirstAligned):
             {
-                var offset = f.Emit("i64", $"mul i64 {Convert(args[1], "i64").Ref}, {Convert(args[2], "i64").Ref}");
-                var at = f.Emit("i64", $"add i64 {args[0].Ref}, {offset.Ref}");
-                var mask = f.Emit("i64", $"sub i64 {Convert(args[3], "i64").Ref}, 1");
-                var misalignment = f.Emit("i64", $"and i64 {at.Ref}, {mask.Ref}");
-                return f.Emit("i1", $"icmp eq i64 {misalignment.Ref}, 0");
+                var alignment = Convert(args[2], "i64");
+                var mask = f.Emit("i64", $"sub i64 {alignment.Ref}, 1");
+                var misalignment = f.Emit("i64", $"and i64 {args[0].Ref}, {mask.Ref}");
+                var gap = f.Emit("i64", $"sub i64 {alignment.Ref}, {misalignment.Ref}");
+                var bytes = f.Emit("i64", $"and i64 {gap.Ref}, {mask.Ref}");
+                return Convert(f.Emit("i64", $"udiv i64 {bytes.Ref}, {Convert(args[1], "i64").Ref}"), "i32");
             }
         }
         var element = IrType.InMemory(call.Method.GetGenericArguments()[0]);
