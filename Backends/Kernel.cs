@@ -125,8 +125,8 @@ public sealed class Kernel
 
     internal KernelTree Tree => tree;
 
-    /// <summary>Another kernel made from this one's tree (the same trace, options and trace time).</summary>
-    internal Kernel Derive(KernelTree derived) => new(derived, trace.Elapsed, options, []);
+    /// <summary>Another kernel made from this one's tree (the same trace time, and options unless given).</summary>
+    internal Kernel Derive(KernelTree derived, JitOptions? derivedOptions = null) => new(derived, trace.Elapsed, derivedOptions ?? options, []);
 
     private KernelInspection Report(Specialization specialization) =>
         new(Name, specialization.Describe(), [trace, .. specialization.Stages]);

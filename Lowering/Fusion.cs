@@ -47,7 +47,11 @@ internal sealed class Fusion
     }
 
     /// <summary>An operation on arrays, computed elementwise.</summary>
-    private static bool IsElementwise(Expr e) => e.Type is { IsArray: true } && e is Unary or Binary or MathCall or Cast or Select;
+    private static bool IsElementwise(Expr e) => e.Type is { IsArray: true } && e is Unary or Binary or MathCall or Cast or Select or MapCall;
+
+    /// <summary>A ufunc's call on scalars (one element, or scalar arguments): a call of the scalar kernel.</summary>
+    private KernelCall ElementCall(MapCall call, NodeList<Expr> args) =>
+        new(call.Callee, args) { Loc = call.Loc, Type = call.T.Element, Target = Run(call.Target!, fused) };
 
     // ---- Statements
 
@@ -259,6 +263,8 @@ internal sealed class Fusion
             }
             case KernelCall k:
                 return k with { Args = k.Args.Select(a => Scalar(a, output, conditional)), Target = Run(k.Target!, fused) };
+            case MapCall m:
+                return ElementCall(m, m.Args.Select(a => Scalar(a, output, conditional)));
             case ArrayShape s when IsElementwise(s.Array):
                 return Broadcast(Prepare(s.Array, output), output, s.Loc).Shape[s.Axis];
             case ArraySize s when IsElementwise(s.Array):
@@ -674,6 +680,7 @@ internal sealed class Fusion
                 Select s => s with { Condition = Element(s.Condition, conditional), IfTrue = Element(s.IfTrue, true), IfFalse = Element(s.IfFalse, true), Type = e.T.Element },
                 Binary { Op: BinaryOp.BitAnd or BinaryOp.BitOr, Left.T.DType: DType.Bool } b =>
                     b with { Left = Element(b.Left, conditional), Right = Element(b.Right, true), Type = e.T.Element },
+                MapCall m => fusion.ElementCall(m, m.Args.Select(arg => Element(arg, conditional))),
                 _ => TreeWalk.MapChildren(e, child => Element(child, conditional)) with { Type = e.T.Element },
             };
             if (conditional || uses.GetValueOrDefault(e) < 2)

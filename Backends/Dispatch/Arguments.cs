@@ -75,22 +75,8 @@ internal static class Arguments
     }
 
     /// <summary>NumPy's <c>can_cast(from, to, 'safe')</c> for scalars; arrays only match themselves.</summary>
-    public static bool CanCastSafely(JitType from, JitType to)
-    {
-        if (from == to)
-            return true;
-        if (from.IsArray || to.IsArray)
-            return false;
-        return (from.DType, to.DType) switch
-        {
-            (DType.Bool, _) => true,
-            (DType.Int32, DType.Int64 or DType.Float64 or DType.Complex128) => true,
-            (DType.Int64, DType.Float64 or DType.Complex128) => true,
-            (DType.Float32, DType.Float64 or DType.Complex128) => true,
-            (DType.Float64, DType.Complex128) => true,
-            _ => false,
-        };
-    }
+    public static bool CanCastSafely(JitType from, JitType to) =>
+        from == to || (!from.IsArray && !to.IsArray && Promotion.CanCastSafely(from.DType, to.DType));
 
     /// <summary>The arguments converted to the declared scalar types (arrays are passed as they are).</summary>
     public static object?[] ConvertTo(object?[] args, Signature actual, Signature declared)

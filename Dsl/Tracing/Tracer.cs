@@ -143,6 +143,10 @@ internal sealed class Tracer
         return new LocalRef(local) { Loc = loc };
     }
 
+    /// <summary>A ufunc's call: the scalar kernel on every element of the arguments, pure, so not bound to a temporary.</summary>
+    public Val Map(KernelTree callee, IReadOnlyList<Typing.DeclaredSignature>? signatures, Val[] args, SourceLoc loc) =>
+        Operation(new MapCall(callee, args.Select(Use).ToArray()) { Loc = loc, Signatures = signatures }, args);
+
     public Val Call(KernelTree callee, Val[] args, SourceLoc loc)
     {
         var call = new KernelCall(callee, args.Select(Use).ToArray()) { Loc = loc };

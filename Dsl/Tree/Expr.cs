@@ -72,6 +72,18 @@ internal sealed record KernelCall(KernelTree Callee, NodeList<Expr> Args) : Expr
     public TypedKernel? Target { get; init; }
 }
 
+/// <summary>
+/// A scalar kernel applied to every element of its arguments, broadcast together: a ufunc's call. With
+/// <see cref="Signatures"/>, the first the arguments' dtypes cast to safely decides the callee's types. After
+/// typing, <see cref="Target"/> is the callee's specialization; fusion turns each element into a <see cref="KernelCall"/>.
+/// </summary>
+internal sealed record MapCall(KernelTree Callee, NodeList<Expr> Args) : Expr
+{
+    public IReadOnlyList<DeclaredSignature>? Signatures { get; init; }
+
+    public TypedKernel? Target { get; init; }
+}
+
 /// <summary>A uniform float64 in [0, 1) from the calling thread's generator.</summary>
 internal sealed record RandomUniform : Expr;
 

@@ -142,6 +142,7 @@ internal sealed class TreePrinter
         ArraySize s => ($"{Expr(s.Array, Precedence.Postfix)}.size", Precedence.Postfix),
         Load l => ($"{Expr(l.Array, Precedence.Postfix)}[{List(l.Indices)}]", Precedence.Postfix),
         KernelCall k => ($"{k.Callee.Name}({List(k.Args)})", Precedence.Postfix),
+        MapCall m => ($"np.vectorize({m.Callee.Name})({List(m.Args)})", Precedence.Postfix),
         RandomUniform => ("random.random()", Precedence.Postfix),
         Alloc a => ($"np.{(a.Zeroed ? "zeros" : "empty")}(({List(a.Shape)},), {a.Element.Name()})", Precedence.Postfix),
         AllocLike a => ($"np.{(a.Zeroed ? "zeros" : "empty")}_like({Expr(a.Source)})", Precedence.Postfix),

@@ -15,6 +15,7 @@ internal static class TreeWalk
         ArraySize s => [s.Array],
         Load l => l.Indices.Prepend(l.Array),
         KernelCall k => k.Args,
+        MapCall m => m.Args,
         Alloc a => a.Shape,
         AllocLike a => [a.Source],
         Reduction r => r.Operands,
@@ -57,6 +58,8 @@ internal static class TreeWalk
             }
             case KernelCall k:
                 return MapList(k.Args, map) is { } callArgs ? k with { Args = callArgs } : e;
+            case MapCall m:
+                return MapList(m.Args, map) is { } mapArgs ? m with { Args = mapArgs } : e;
             case Alloc a:
                 return MapList(a.Shape, map) is { } shape ? a with { Shape = shape } : e;
             case AllocLike a:

@@ -7,6 +7,17 @@ namespace JitDsl.Dsl.Typing;
 /// </summary>
 internal static class Promotion
 {
+    /// <summary>NumPy's <c>can_cast(from, to, 'safe')</c>: every value of <paramref name="from"/> has one in <paramref name="to"/>.</summary>
+    public static bool CanCastSafely(DType from, DType to) => from == to || (from, to) switch
+    {
+        (DType.Bool, _) => true,
+        (DType.Int32, DType.Int64 or DType.Float64 or DType.Complex128) => true,
+        (DType.Int64, DType.Float64 or DType.Complex128) => true,
+        (DType.Float32, DType.Float64 or DType.Complex128) => true,
+        (DType.Float64, DType.Complex128) => true,
+        _ => false,
+    };
+
     /// <summary>The common type of two concrete dtypes: int32+int64 is int64, int32/int64+float32 is float64.</summary>
     public static DType Promote(DType a, DType b)
     {

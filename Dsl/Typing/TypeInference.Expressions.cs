@@ -63,6 +63,8 @@ internal sealed partial class TypeInference
             }
             case KernelCall k:
                 return new Typed(TypeCall(k), false);
+            case MapCall m:
+                return new Typed(TypeMapCall(m), false);
             case RandomUniform r:
                 return new Typed(r with { Type = JitType.Scalar(DType.Float64) }, false);
             case Alloc a:
@@ -123,6 +125,46 @@ internal sealed partial class TypeInference
             Axis = axis,
             KeepDims = r.KeepDims,
             Type = JitType.Array(result, r.KeepDims ? rank : rank - 1),
+        };
+    }
+
+    /// <summary>
+    /// A ufunc's call: the callee typed for the arguments' element types (or the first declared signature they
+    /// cast to safely, the arguments converted to it), the result an array of its result dtype when any argument is one.
+    /// </summary>
+    private MapCall TypeMapCall(MapCall call)
+    {
+        var args = call.Args.Select(a => Concrete(TypeExpr(a))).ToArray();
+        var parameters = call.Callee.Parameters;
+        if (args.Length != parameters.Count)
+            throw new TypingException(ErrorCodes.CallArity,
+                $"ufunc `{call.Callee.Name}` takes {parameters.Count} argument(s) but is given {args.Length}", call.Loc);
+        var elements = args.Select(a => a.Type.DType).ToArray();
+        var chosen = call.Signatures is null
+            ? elements
+            : call.Signatures.FirstOrDefault(s => s.Arguments.Parameters.Select(p => p.DType).Zip(elements).All(p => Promotion.CanCastSafely(p.Second, p.First)))
+                ?.Arguments.Parameters.Select(p => p.DType).ToArray()
+              ?? throw new TypingException(ErrorCodes.NoMatchingSignature,
+                  $"ufunc `{call.Callee.Name}` has no signature for ({string.Join(", ", elements.Select(d => d.Name()))}); "
+                  + $"it has {string.Join(", ", call.Signatures)} (arguments cast to them only safely)", call.Loc);
+        var converted = args.Select((a, k) => ConvertTo(a, chosen[k], call.Loc)).ToArray();
+        var signature = new Signature(chosen.Select(JitType.Scalar).ToArray());
+        for (var k = 0; k < parameters.Count; k++)
+        {
+            if (!parameters[k].Accepts(signature.Parameters[k]))
+                throw new TypingException(ErrorCodes.ParameterMismatch,
+                    $"parameter `{parameters[k].Name}` of ufunc `{call.Callee.Name}` accepts {parameters[k].Describe()}, not {signature.Parameters[k]}", call.Loc);
+        }
+        var callee = context.Type(call.Callee, signature);
+        if (callee.ReturnType is not { IsArray: false } result)
+            throw new TypingException(ErrorCodes.OperandTypes,
+                $"ufunc `{call.Callee.Name}` must return a scalar for each element, not {callee.ReturnType?.ToString() ?? "nothing"}", call.Loc);
+        return new MapCall(call.Callee, converted)
+        {
+            Loc = call.Loc,
+            Signatures = call.Signatures,
+            Target = callee,
+            Type = Elementwise(result.DType, [.. converted.Select(c => new Typed(c, false))]),
         };
     }
 

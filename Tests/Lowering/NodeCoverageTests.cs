@@ -21,6 +21,8 @@ public sealed class NodeCoverageTests
 {
     private static readonly Kernel Device = Jit.Kernel((Val x) => x + 1);
 
+    private static readonly UniversalFunction Scale = JitDsl.Ufunc.Vectorize((System.Linq.Expressions.Expression<Func<double, double, double>>)((x, y) => x * y));
+
     private static IEnumerable<(Delegate Body, object[] Args, object? Expected)> Corpus() =>
     [
         ((Arr a, Val x) =>
@@ -54,6 +56,7 @@ public sealed class NodeCoverageTests
             scaled.Assign(a * 2.0 + b);
             return Sum(scaled) + Min(a + b);
         }, [new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 }], (1.0 * 2 + 3) + (2.0 * 2 + 4) + Math.Min(1.0 + 3, 2.0 + 4)),
+        ((Arr a) => Sum(Scale.Call(a, 2.0)), [new[] { 1.0, 2.0 }], 6.0),
     ];
 
     [TestMethod]

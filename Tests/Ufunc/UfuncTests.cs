@@ -1,0 +1,88 @@
+using System.Linq.Expressions;
+using static JitDsl.Dsl.Ops;
+using static JitDsl.Tests.TestSupport;
+
+namespace JitDsl.Tests.Ufunc;
+
+/// <summary>Ufuncs against loops written from NumPy's rules for @vectorize: broadcasting, signatures, out, calls from kernels.</summary>
+[TestClass]
+public sealed class UfuncTests
+{
+    private static readonly Expression<Func<double, double, double>> ClipAdd = (x, y) => x + y > 1.0 ? 1.0 : x + y < -1.0 ? -1.0 : x + y;
+
+    private static double Clip(double x, double y) => Math.Clamp(x + y, -1.0, 1.0);
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void AUfuncBroadcastsItsArguments(Backend backend)
+    {
+        var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: On(backend));
+        var a = new double[3, 4];
+        for (var k = 0; k < a.Length; k++)
+            a[k / 4, k % 4] = Math.Sin(k) * 1.5;
+        var b = new[] { 0.5, -0.25, 0.75, -1.0 };
+        var r = clipAdd.Invoke<double[,]>(a, b);
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 4; j++)
+                Assert.AreEqual(Clip(a[i, j], b[j]), r[i, j]);
+        Assert.AreEqual(Clip(0.75, 0.5), clipAdd.Invoke<double>(0.75, 0.5), "scalars give a scalar");
+        var column = new double[,] { { 0.1 }, { 0.9 } };
+        var row = new double[,] { { 0.2, 0.5, -0.4 } };
+        var outer = clipAdd.Invoke<double[,]>(column, row);
+        Assert.AreEqual(Clip(0.9, 0.5), outer[1, 1]);
+        Assert.AreEqual(0, clipAdd.Invoke<double[]>(new double[0], 1.0).Length, "0-size");
+        var view = new NdArray<double>(b).Slice(0, step: -1);
+        CollectionAssert.AreEqual(b.Reverse().Select(v => Clip(v, 0.3)).ToArray(), clipAdd.Invoke<double[]>(view, 0.3), "a non-contiguous view");
+        HasCode(Assert.ThrowsExactly<ArgumentException>(() => clipAdd.Invoke(new double[3], new double[4])), ErrorCodes.ShapeMismatch);
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void SignaturesAreTriedInOrderWithSafeCasts(Backend backend)
+    {
+        var multiply = JitDsl.Ufunc.Vectorize(Jit.Kernel((Val x, Val y) => x * y, On(backend)), ["int64(int64, int64)", "float64(float64, float64)"], On(backend));
+        CollectionAssert.AreEqual(new[] { 6L, 8L }, multiply.Invoke<long[]>(new[] { 2, 4 }, new[] { 3L, 2L }), "int32 casts safely to int64");
+        CollectionAssert.AreEqual(new[] { 1.0, 0.5 }, multiply.Invoke<double[]>(new[] { 2.0, 1.0 }, new[] { 0.5f, 0.5f }), "float64 fits only the second");
+        var e = Assert.ThrowsExactly<TypingException>(() => multiply.Invoke(new System.Numerics.Complex[1], new double[1]));
+        Assert.AreEqual(ErrorCodes.NoMatchingSignature, e.Code);
+        StringAssert.Contains(e.Message, "int64(int64, int64), float64(float64, float64)", "the message lists the signatures");
+        CollectionAssert.AreEqual(new[] { "int64(int64, int64)", "float64(float64, float64)" }, multiply.Signatures.ToArray());
+        Assert.AreEqual(ErrorCodes.SignatureSyntax,
+            Assert.ThrowsExactly<TypingException>(() => JitDsl.Ufunc.Vectorize(ClipAdd, ["float64[:](float64[:], float64)"])).Code);
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void AUfuncFromAKernelWithBranchesWritesIntoAnOutput(Backend backend)
+    {
+        var clip = Jit.Kernel((Val x, Val y) =>
+        {
+            var s = x + y;
+            If(s > 1.0, () => Return(1.0));
+            If(s < -1.0, () => Return(-1.0));
+            return s;
+        }, On(backend));
+        var clipAdd = JitDsl.Ufunc.Vectorize(clip, ["float64(float64, float64)"], On(backend));
+        var x = new[] { 0.9, -0.6, 0.1 };
+        var output = new float[2, 3];
+        clipAdd.Into(output, x, new double[,] { { 0.5 }, { -0.5 } });
+        for (var i = 0; i < 2; i++)
+            for (var j = 0; j < 3; j++)
+                Assert.AreEqual((float)Clip(x[j], i == 0 ? 0.5 : -0.5), output[i, j]);
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void AUfuncInsideAKernelIsFusedWithItsSurroundings(Backend backend)
+    {
+        var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: On(backend));
+        var kernel = Jit.Kernel((Arr x, Arr y) => Sum(clipAdd.Call(x, y) * 2), On(backend));
+        var (a, b) = (new[] { 0.9, 0.5, -0.2 }, new[] { 0.9, -2.0, 0.1 });
+        Assert.AreEqual(a.Zip(b).Sum(p => Clip(p.First, p.Second) * 2), kernel.Invoke<double>(a, b), 1e-15);
+        StringAssert.DoesNotMatch(kernel.Inspect(a, b)["fuse"].Output, new System.Text.RegularExpressions.Regex("np.empty"), "nothing is stored");
+    }
+}

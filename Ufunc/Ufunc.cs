@@ -1,0 +1,105 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using JitDsl.Dsl.Tree;
+using JitDsl.Dsl.Typing;
+
+namespace JitDsl;
+
+/// <summary>
+/// Universal functions, as <c>@numba.vectorize</c> makes them: a scalar function applied to every element of
+/// arrays broadcast together (NumPy's rules), compiled into one fused loop.
+/// </summary>
+/// <example>
+/// <code>
+/// var clipAdd = Ufunc.Vectorize((double x, double y) =&gt; x + y &gt; 1.0 ? 1.0 : x + y &lt; -1.0 ? -1.0 : x + y);
+/// var r = clipAdd.Invoke&lt;double[,]&gt;(a2d, b1d);   // (3,4) with (4,); clipAdd.Call(x, y) inside a kernel
+/// </code>
+/// </example>
+public static class Ufunc
+{
+    /// <summary>
+    /// A ufunc from a C# expression lambda, with C#'s meaning of its operators. With <paramref name="signatures"/>
+    /// (<c>"float64(float64, float64)"</c> …) each is compiled now and a call takes the first its arguments' dtypes
+    /// cast to safely; without, it is compiled for the dtypes it is called with.
+    /// </summary>
+    public static UniversalFunction Vectorize(LambdaExpression scalar, string[]? signatures = null, JitOptions? options = null,
+        string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        new(Jit.FromExpression(scalar, options, name, file, line), signatures, options);
+
+    /// <summary>A ufunc from a scalar kernel (one written with <c>If</c> and <c>Return</c>, say).</summary>
+    public static UniversalFunction Vectorize(Kernel scalar, string[]? signatures = null, JitOptions? options = null) =>
+        new(scalar, signatures, options);
+}
+
+/// <summary>
+/// A ufunc made by <see cref="Ufunc.Vectorize(LambdaExpression, string[], JitOptions, string, string, int)"/>: invoke it on
+/// arrays (<c>T[]</c>, <c>T[,]</c> …, <see cref="NdArray{T}"/> views) and scalars, broadcast together, from .NET
+/// (<see cref="Invoke(object?[])"/>, as a <see cref="Kernel"/>), or call it from a kernel (<see cref="Call"/>). Thread-safe.
+/// </summary>
+public sealed class UniversalFunction
+{
+    private readonly Kernel scalar;
+    private readonly IReadOnlyList<DeclaredSignature>? signatures;
+    private readonly ArrayMap map;
+
+    internal UniversalFunction(Kernel scalar, string[]? signatures, JitOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(scalar);
+        this.scalar = scalar;
+        var loc = scalar.Tree.Loc;
+        if (signatures is { Length: > 0 })
+        {
+            var declared = signatures.Select(s => SignatureParser.Parse(s, loc)).ToArray();
+            foreach (var signature in declared)
+            {
+                if (signature.Result is not { IsArray: false } || signature.Arguments.Parameters.Any(p => p.IsArray))
+                    throw new TypingException(ErrorCodes.SignatureSyntax,
+                        $"a ufunc's signature has scalar types, as \"float64(float64, float64)\", not {signature}", loc);
+            }
+            // Compiled now, like @vectorize with signatures: an error in the function shows here.
+            foreach (var signature in signatures)
+                scalar.Inspect(signature);
+            this.signatures = declared;
+        }
+        map = new ArrayMap(scalar.Derive(ElementwiseCall(scalar.Tree, this.signatures), options ?? scalar.Options));
+    }
+
+    /// <summary>The scalar function's name.</summary>
+    public string Name => scalar.Name;
+
+    /// <summary>How many arguments it takes.</summary>
+    public int Arity => scalar.Tree.Parameters.Count;
+
+    /// <summary>The declared signatures, in the order calls try them (empty when it compiles for what it is given).</summary>
+    public IReadOnlyList<string> Signatures => signatures?.Select(s => s.ToString()).ToArray() ?? [];
+
+    /// <summary>
+    /// The function on every element of the arguments broadcast together: an array of their broadcast shape, or a
+    /// scalar when every argument is one. Allocates only the result.
+    /// </summary>
+    /// <exception cref="ArgumentException">JD0045: the shapes do not broadcast.</exception>
+    /// <exception cref="TypingException">JD0034: the dtypes fit none of the signatures.</exception>
+    public object? Invoke(params object?[] args) => map.Invoke(args);
+
+    /// <summary>As <see cref="Invoke(object?[])"/>, the result as <typeparamref name="TResult"/> (<c>double[]</c>, <c>double[,]</c> …).</summary>
+    public TResult Invoke<TResult>(params object?[] args) => map.Invoke<TResult>(args);
+
+    /// <summary>NumPy's <c>out=</c>: the result written into <paramref name="output"/> (see <see cref="ArrayMap.Into"/>).</summary>
+    public void Into(object output, params object?[] args) => map.Into(output, args);
+
+    /// <summary>The ufunc inside a kernel being traced: elementwise, fused with what surrounds it.</summary>
+    public Val Call(params Val[] args) =>
+        Dsl.Tracing.Tracer.Current.Map(scalar.Tree, signatures, args, Dsl.Tracing.CallerLocation.Capture());
+
+    /// <summary>Every stage of compiling a call for these example arguments.</summary>
+    public KernelInspection Inspect(params object?[] exampleArgs) => map.Inspect(exampleArgs);
+
+    /// <summary>A kernel of the scalar function's parameters (any arrays or scalars) returning its elementwise call.</summary>
+    private static KernelTree ElementwiseCall(KernelTree scalar, IReadOnlyList<DeclaredSignature>? signatures)
+    {
+        var parameters = scalar.Parameters.Select(p => new KernelParameter(p.Name, MustBeArray: false, PinnedDType: null)).ToArray();
+        var args = parameters.Select((p, k) => (Expr)new ParamRef(k, p.Name) { Loc = scalar.Loc }).ToArray();
+        var call = new MapCall(scalar, args) { Loc = scalar.Loc, Signatures = signatures };
+        return new KernelTree(scalar.Name, parameters, new Block([new Return(call) { Loc = scalar.Loc }]), scalar.Loc);
+    }
+}
