@@ -18,6 +18,8 @@ public sealed class ArrayMap
         into = kernel.Derive(IntoOutput(kernel.Tree));
     }
 
+    internal JitOptions Options => kernel.Options;
+
     /// <summary>The expression's name: the C# variable it was assigned to, unless given.</summary>
     public string Name => kernel.Name;
 

@@ -361,13 +361,13 @@ internal sealed class Fusion
         {
             layout = Broadcast(operand, output, loc);
         }
-        var noIdentity = r.Op is ReduceOp.Min or ReduceOp.Max or ReduceOp.ArgMin or ReduceOp.ArgMax;
+        var noIdentity = r.Op is ReduceOp.Min or ReduceOp.Max or ReduceOp.ArgMin or ReduceOp.ArgMax || (r.Op == ReduceOp.Fold && r.Operands.Count == 1);
         var emptyMessage = $"{Describe(r)} of an empty array: the operation has no identity (at {loc})";
         if (r.Axis is not { } axis)
         {
             if (noIdentity)
                 output.Add(new Evaluate(new ShapeCheck(ShapeRule.NonEmpty, [Size(layout.Shape)], emptyMessage) { Loc = loc, Type = Int64 }) { Loc = loc });
-            var accumulator = new Accumulator(this, r, operand.T.DType, output);
+            var accumulator = new Accumulator(this, r, operand.T.DType, output, output);
             output.Add(Loops(layout, output, operand, (element, _, body) => accumulator.Add(element, body)));
             return accumulator.Result(Size(layout.Shape));
         }
@@ -375,7 +375,10 @@ internal sealed class Fusion
         // Along an axis: one accumulator per element of the result, the axis innermost.
         var rank = layout.Shape.Count;
         var kept = Enumerable.Range(0, rank).Where(k => k != axis).ToArray();
-        var resultShape = r.KeepDims ? layout.Shape.Select((length, k) => k == axis ? Literal(1L, DType.Int64) : length).ToArray() : kept.Select(k => layout.Shape[k]).ToArray();
+        var accumulating = r.Op == ReduceOp.Accumulate;
+        var resultShape = accumulating ? layout.Shape.ToArray()
+            : r.KeepDims ? layout.Shape.Select((length, k) => k == axis ? Literal(1L, DType.Int64) : length).ToArray()
+            : kept.Select(k => layout.Shape[k]).ToArray();
         if (noIdentity)
         {
             // An empty result reduces nothing (NumPy allows it); otherwise the axis must not be empty.
@@ -390,11 +393,14 @@ internal sealed class Fusion
         var perElement = new List<Stmt>();
         var element = new ElementBuilder(this, layout, references, checkedLoads: false, output, perElement, new(NodeIdentity.Instance)).Build(operand);
         var outer = new List<Stmt>();
-        var along = new Accumulator(this, r, operand.T.DType, outer);
+        var along = new Accumulator(this, r, operand.T.DType, outer, output);
         along.Add(element, perElement);
+        if (accumulating)
+            perElement.Add(new Store(Ref(result), references, along.Result(layout.Shape[axis])) { Loc = loc, BoundsChecked = false });
         outer.Add(Loop(indices[axis], layout.Shape[axis], perElement, loc));
         var at = r.KeepDims ? references.Select((index, k) => k == axis ? Literal(0L, DType.Int64) : index).ToArray() : kept.Select(k => references[k]).ToArray();
-        outer.Add(new Store(Ref(result), at, along.Result(layout.Shape[axis])) { Loc = loc, BoundsChecked = false });
+        if (!accumulating)
+            outer.Add(new Store(Ref(result), at, along.Result(layout.Shape[axis])) { Loc = loc, BoundsChecked = false });
         var nest = outer;
         foreach (var k in kept.Reverse())
             nest = [Loop(indices[k], layout.Shape[k], nest, loc)];
@@ -414,12 +420,28 @@ internal sealed class Fusion
         private readonly Local value;
         private readonly Local? index;
         private readonly Local? position;
+        // A ufunc's fold without an initial value: false until the first element, which starts the fold.
+        private readonly Local? started;
 
-        public Accumulator(Fusion fusion, Reduction reduction, DType operandType, List<Stmt> start)
+        public Accumulator(Fusion fusion, Reduction reduction, DType operandType, List<Stmt> start, List<Stmt> before)
         {
             this.fusion = fusion;
             this.reduction = reduction;
             var loc = reduction.Loc;
+            if (reduction.Ufunc is not null)
+            {
+                elementType = reduction.T.DType;
+                value = fusion.NewLocal(reduction.Ufunc.Callee.Name, LocalKind.Temporary, JitType.Scalar(elementType));
+                if (reduction.Operands.Count == 2)
+                {
+                    start.Add(new Declare(value, fusion.Scalar(reduction.Operands[1], before)) { Loc = loc });
+                    return;
+                }
+                started = fusion.NewLocal("started", LocalKind.Temporary, Bool);
+                start.Add(new Declare(value, Literal(0L, elementType)) { Loc = loc });
+                start.Add(new Declare(started, Literal(false, DType.Bool)) { Loc = loc });
+                return;
+            }
             if (reduction.Op is ReduceOp.ArgMin or ReduceOp.ArgMax)
             {
                 // The best value so far, its position, and the position of the element being looked at.
@@ -446,6 +468,17 @@ internal sealed class Fusion
         {
             var loc = reduction.Loc;
             var acc = fusion.Ref(value);
+            if (reduction.Ufunc is { } ufunc)
+            {
+                var parameters = ufunc.Target!.Signature.Parameters;
+                var call = fusion.ElementCall(ufunc with { Type = JitType.Scalar(elementType) },
+                    [Convert(acc, parameters[0].DType), Convert(element, parameters[1].DType)]);
+                var fold = new Assign(value, call) { Loc = loc };
+                body.Add(started is null ? fold : new If(fusion.Ref(started),
+                    new Block([fold]),
+                    new Block([new Assign(value, Convert(element, elementType)), new Assign(started, Literal(true, DType.Bool))])) { Loc = loc });
+                return;
+            }
             if (index is not null && position is not null)
             {
                 var candidate = fusion.NewLocal("candidate", LocalKind.Temporary, JitType.Scalar(elementType));

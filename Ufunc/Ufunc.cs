@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using JitDsl.Dsl.Tree;
@@ -22,17 +23,24 @@ public static class Ufunc
     /// (<c>"float64(float64, float64)"</c> …) each is compiled now and a call takes the first its arguments' dtypes
     /// cast to safely; without, it is compiled for the dtypes it is called with.
     /// </summary>
-    public static UniversalFunction Vectorize(LambdaExpression scalar, string[]? signatures = null, JitOptions? options = null,
+    /// <param name="scalar">The function of one element of each argument.</param>
+    /// <param name="signatures">NumPy-style scalar signatures, tried in order; none: compiled for what it is given.</param>
+    /// <param name="options">Compilation options.</param>
+    /// <param name="identity">The value a <see cref="UniversalFunction.Reduce"/> of nothing gives (0 for an addition), and each reduce starts from.</param>
+    /// <param name="name">Its name in errors and inspection.</param>
+    /// <param name="file">Filled in by the compiler.</param>
+    /// <param name="line">Filled in by the compiler.</param>
+    public static UniversalFunction Vectorize(LambdaExpression scalar, string[]? signatures = null, JitOptions? options = null, object? identity = null,
         string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        new(Jit.FromExpression(scalar, options, name, file, line), signatures, options);
+        new(Jit.FromExpression(scalar, options, name, file, line), signatures, options, identity);
 
     /// <summary>A ufunc from a scalar kernel (one written with <c>If</c> and <c>Return</c>, say).</summary>
-    public static UniversalFunction Vectorize(Kernel scalar, string[]? signatures = null, JitOptions? options = null) =>
-        new(scalar, signatures, options);
+    public static UniversalFunction Vectorize(Kernel scalar, string[]? signatures = null, JitOptions? options = null, object? identity = null) =>
+        new(scalar, signatures, options, identity);
 }
 
 /// <summary>
-/// A ufunc made by <see cref="Ufunc.Vectorize(LambdaExpression, string[], JitOptions, string, string, int)"/>: invoke it on
+/// A ufunc made by <see cref="Ufunc.Vectorize(LambdaExpression, string[], JitOptions, object, string, string, int)"/>: invoke it on
 /// arrays (<c>T[]</c>, <c>T[,]</c> …, <see cref="NdArray{T}"/> views) and scalars, broadcast together, from .NET
 /// (<see cref="Invoke(object?[])"/>, as a <see cref="Kernel"/>), or call it from a kernel (<see cref="Call"/>). Thread-safe.
 /// </summary>
@@ -41,8 +49,10 @@ public sealed class UniversalFunction
     private readonly Kernel scalar;
     private readonly IReadOnlyList<DeclaredSignature>? signatures;
     private readonly ArrayMap map;
+    private readonly object? identity;
+    private readonly ConcurrentDictionary<(ReduceOp Op, int? Axis, bool KeepDims, bool Initial), Kernel> folds = new();
 
-    internal UniversalFunction(Kernel scalar, string[]? signatures, JitOptions? options)
+    internal UniversalFunction(Kernel scalar, string[]? signatures, JitOptions? options, object? identity)
     {
         ArgumentNullException.ThrowIfNull(scalar);
         this.scalar = scalar;
@@ -61,6 +71,7 @@ public sealed class UniversalFunction
                 scalar.Inspect(signature);
             this.signatures = declared;
         }
+        this.identity = identity;
         map = new ArrayMap(scalar.Derive(ElementwiseCall(scalar.Tree, this.signatures), options ?? scalar.Options));
     }
 
@@ -86,6 +97,73 @@ public sealed class UniversalFunction
 
     /// <summary>NumPy's <c>out=</c>: the result written into <paramref name="output"/> (see <see cref="ArrayMap.Into"/>).</summary>
     public void Into(object output, params object?[] args) => map.Into(output, args);
+
+    /// <summary>
+    /// NumPy's <c>reduce</c>: the function folded over the elements along <paramref name="axis"/> in order,
+    /// <c>f(f(f(a[0], a[1]), a[2]), …)</c> (or over all elements in C order when <paramref name="axis"/> is null),
+    /// starting from <paramref name="initial"/>, else the ufunc's identity, else the first element (an empty axis
+    /// then has nothing to start from: JD0046).
+    /// </summary>
+    public object? Reduce(object array, int? axis = 0, bool keepDims = false, object? initial = null)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        var start = initial ?? identity;
+        var kernel = Fold(ReduceOp.Fold, axis, keepDims, start is not null);
+        return start is null ? kernel.Invoke(array) : kernel.Invoke(array, start);
+    }
+
+    /// <summary>NumPy's <c>accumulate</c>: the running values of <see cref="Reduce"/> along <paramref name="axis"/>, an array of the input's shape.</summary>
+    public object? Accumulate(object array, int axis = 0)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        return Fold(ReduceOp.Accumulate, axis, keepDims: false, initial: false).Invoke(array);
+    }
+
+    /// <summary>NumPy's <c>outer</c>: <c>f(a[i…], b[j…])</c> for every pair, an array of shape <c>a.shape + b.shape</c>.</summary>
+    public object? Outer(object a, object b)
+    {
+        if (Arity != 2)
+            throw new InvalidOperationException($"outer is for ufuncs of two arguments; `{Name}` takes {Arity}");
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var rankOfB = b is INdArray view ? view.Rank : b is Array array ? array.Rank : 0;
+        return map.Invoke(WithTrailingAxes(a, rankOfB), b);
+    }
+
+    /// <summary>A view of <paramref name="array"/> (a copy for a <c>T[,]</c>…) with <paramref name="count"/> axes of length 1 after its own.</summary>
+    private static object WithTrailingAxes(object array, int count)
+    {
+        if (count == 0 || array is not (Array or INdArray))
+            return array;
+        var view = array switch
+        {
+            INdArray nd => nd,
+            Array { Rank: 1 } vector => (INdArray)Activator.CreateInstance(typeof(NdArray<>).MakeGenericType(vector.GetType().GetElementType()!), vector, Array.Empty<int>())!,
+            _ => (INdArray)typeof(NdArray<>).MakeGenericType(array.GetType().GetElementType()!)
+                .GetMethod(nameof(NdArray<double>.CopyOf), [typeof(Array)])!.Invoke(null, [array])!,
+        };
+        return view.WithTrailingAxes(count);
+    }
+
+    /// <summary>The kernel of a reduce or an accumulate: the array, and the initial value when there is one.</summary>
+    private Kernel Fold(ReduceOp op, int? axis, bool keepDims, bool initial) => folds.GetOrAdd((op, axis, keepDims, initial), key =>
+    {
+        var tree = scalar.Tree;
+        var loc = tree.Loc;
+        var parameters = initial
+            ? new[] { new KernelParameter("array", MustBeArray: true, PinnedDType: null), new KernelParameter("initial", MustBeArray: false, PinnedDType: null) }
+            : [new KernelParameter("array", MustBeArray: true, PinnedDType: null)];
+        var operands = parameters.Select((p, k) => (Expr)new ParamRef(k, p.Name) { Loc = loc }).ToArray();
+        var reduction = new Reduction(key.Op, operands)
+        {
+            Loc = loc,
+            Axis = key.Axis,
+            KeepDims = key.KeepDims,
+            Ufunc = new MapCall(tree, []) { Loc = loc, Signatures = signatures },
+        };
+        var body = new Block([new Return(reduction) { Loc = loc }]);
+        return scalar.Derive(new KernelTree($"{tree.Name}.{(key.Op == ReduceOp.Fold ? "reduce" : "accumulate")}", parameters, body, loc), map.Options);
+    });
 
     /// <summary>The ufunc inside a kernel being traced: elementwise, fused with what surrounds it.</summary>
     public Val Call(params Val[] args) =>

@@ -208,6 +208,9 @@ public sealed class NdArray<T> : INdArray where T : struct
 
     object INdArray.Copy() => new NdArray<T>(ToArray(), shape);
 
+    object INdArray.WithTrailingAxes(int count) =>
+        new NdArray<T>(data, offset, [.. shape, .. Enumerable.Repeat(1, count)], [.. strides, .. Enumerable.Repeat(0, count)]);
+
     int[] INdArray.ShapeArray => shape;
 
     int[] INdArray.StrideArray => strides;
@@ -268,4 +271,7 @@ internal interface INdArray
 
     /// <summary>The elements copied into a new C-ordered view of the same shape.</summary>
     object Copy();
+
+    /// <summary>The same elements with <paramref name="count"/> more axes of length 1 at the end (NumPy's <c>a[..., None]</c>).</summary>
+    object WithTrailingAxes(int count);
 }

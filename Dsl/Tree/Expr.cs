@@ -104,6 +104,9 @@ internal sealed record Reduction(ReduceOp Op, NodeList<Expr> Operands) : Expr
 
     /// <summary>Along an axis: the result keeps it, with length 1 (NumPy's <c>keepdims=True</c>).</summary>
     public bool KeepDims { get; init; }
+
+    /// <summary>For <see cref="ReduceOp.Fold"/> and <see cref="ReduceOp.Accumulate"/>: the ufunc folded, as a <see cref="MapCall"/> of no arguments.</summary>
+    public MapCall? Ufunc { get; init; }
 }
 
 /// <summary>What a <see cref="ShapeCheck"/> requires of its lengths.</summary>

@@ -58,6 +58,10 @@ internal enum ReduceOp
     /// <summary>The inner product of two 1-D arrays of the same length.</summary>
     Dot,
     Any, All,
+    /// <summary>A ufunc's reduce: its scalar kernel folded over the elements in order (from an initial value, its second operand, when given).</summary>
+    Fold,
+    /// <summary>A ufunc's accumulate: the fold's running values along an axis, an array of the operand's shape.</summary>
+    Accumulate,
 }
 
 internal static class OperatorFacts

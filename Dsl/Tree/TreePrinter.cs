@@ -146,6 +146,7 @@ internal sealed class TreePrinter
         RandomUniform => ("random.random()", Precedence.Postfix),
         Alloc a => ($"np.{(a.Zeroed ? "zeros" : "empty")}(({List(a.Shape)},), {a.Element.Name()})", Precedence.Postfix),
         AllocLike a => ($"np.{(a.Zeroed ? "zeros" : "empty")}_like({Expr(a.Source)})", Precedence.Postfix),
+        Reduction { Ufunc: { } u } r => ($"{u.Callee.Name}.{(r.Op == ReduceOp.Fold ? "reduce" : "accumulate")}({List(r.Operands)})", Precedence.Postfix),
         Reduction r => ($"np.{r.Op.Name()}({List(r.Operands)})", Precedence.Postfix),
         ShapeCheck c => ($"check_{c.Rule.ToString().ToLowerInvariant()}({List(c.Lengths)})", Precedence.Postfix),
         _ => throw new JitInternalException($"{nameof(TreePrinter)} does not know {e.GetType().Name}"),

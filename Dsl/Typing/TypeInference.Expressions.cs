@@ -90,6 +90,8 @@ internal sealed partial class TypeInference
     /// <summary>The dtype of each reduction, as NumPy's: sums of bools and small integers in int64, Mean in floating point.</summary>
     private Reduction TypeReduction(Reduction r)
     {
+        if (r.Ufunc is not null)
+            return TypeFold(r);
         var operands = r.Operands.Select(o => RequireArray(TypeExpr(o), $"{r.Op.Name()} of", r.Loc));
         var dtype = operands[0].T.DType;
         if (r.Op == ReduceOp.Dot)
@@ -129,12 +131,49 @@ internal sealed partial class TypeInference
     }
 
     /// <summary>
+    /// A ufunc's reduce or accumulate: the scalar kernel typed for two elements (or the first signature they cast
+    /// to), its result the accumulator's dtype, the ufunc's typed call kept in <see cref="Reduction.Ufunc"/> with
+    /// the accumulator and an element as its arguments' types.
+    /// </summary>
+    private Reduction TypeFold(Reduction r)
+    {
+        var array = RequireArray(TypeExpr(r.Operands[0]), $"{r.Op.Name()} of", r.Loc);
+        // Only the types of the call's arguments matter here: two elements stand for the accumulator and an element.
+        var dtype = array.T.DType;
+        var element = new Typed(new Const(Constants.Convert(0L, dtype), dtype, Weak: false) { Type = array.T.Element }, false);
+        var call = TypeMapCall(r.Ufunc!, [element, element]);
+        var accumulator = call.T.DType;
+        if (call.Target!.Signature.Parameters[0].DType != accumulator && !Promotion.CanCastSafely(accumulator, call.Target.Signature.Parameters[0].DType))
+            throw new TypingException(ErrorCodes.OperandTypes,
+                $"ufunc `{call.Callee.Name}` returns {accumulator.Name()} for {call.Target.Signature}: it cannot fold its own results", r.Loc);
+        var operands = r.Operands.Count == 2
+            ? [array, ConvertTo(RequireScalar(Concrete(TypeExpr(r.Operands[1])), "the initial value of a reduce", r.Loc), accumulator, r.Loc)]
+            : new[] { array };
+        var rank = array.T.Rank;
+        var axis = r.Axis is { } requested ? (requested < 0 ? requested + rank : requested) : (int?)null;
+        if (axis is < 0 || axis >= rank)
+            throw new TypingException(ErrorCodes.IndexCount, $"axis {r.Axis} does not exist in `{TreePrinter.Inline(array)}`, a {array.T} array", r.Loc);
+        var type = r.Op == ReduceOp.Accumulate ? JitType.Array(accumulator, rank)
+            : axis is null || (rank == 1 && !r.KeepDims) ? JitType.Scalar(accumulator)
+            : JitType.Array(accumulator, r.KeepDims ? rank : rank - 1);
+        return new Reduction(r.Op, operands)
+        {
+            Loc = r.Loc,
+            Axis = type.IsArray ? axis : null,
+            KeepDims = r.KeepDims,
+            Ufunc = call,
+            Type = type,
+        };
+    }
+
+    /// <summary>
     /// A ufunc's call: the callee typed for the arguments' element types (or the first declared signature they
     /// cast to safely, the arguments converted to it), the result an array of its result dtype when any argument is one.
     /// </summary>
-    private MapCall TypeMapCall(MapCall call)
+    private MapCall TypeMapCall(MapCall call) => TypeMapCall(call, call.Args.Select(a => Concrete(TypeExpr(a))).ToArray());
+
+    private MapCall TypeMapCall(MapCall call, Typed[] args)
     {
-        var args = call.Args.Select(a => Concrete(TypeExpr(a))).ToArray();
         var parameters = call.Callee.Parameters;
         if (args.Length != parameters.Count)
             throw new TypingException(ErrorCodes.CallArity,

@@ -85,4 +85,60 @@ public sealed class UfuncTests
         Assert.AreEqual(a.Zip(b).Sum(p => Clip(p.First, p.Second) * 2), kernel.Invoke<double>(a, b), 1e-15);
         StringAssert.DoesNotMatch(kernel.Inspect(a, b)["fuse"].Output, new System.Text.RegularExpressions.Regex("np.empty"), "nothing is stored");
     }
+
+    private static double Fold(IEnumerable<double> values, double? initial = null)
+    {
+        var list = values.ToList();
+        var acc = initial ?? list[0];
+        foreach (var v in initial is null ? list.Skip(1) : list)
+            acc = Clip(acc, v);
+        return acc;
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void ReduceIsTheLeftFoldAlongAnAxis(Backend backend)
+    {
+        var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: On(backend));
+        var v = Enumerable.Range(0, 1001).Select(k => Math.Sin(k * 0.37) * 0.6).ToArray();
+        Assert.AreEqual(Fold(v), clipAdd.Reduce(v), "clip_add is not associative: only the left fold gives this");
+        Assert.AreEqual(Fold(v, 1.0), clipAdd.Reduce(v, initial: 1.0));
+        var m = new double[4, 5];
+        for (var k = 0; k < m.Length; k++)
+            m[k / 5, k % 5] = Math.Cos(k * 1.3) * 0.7;
+        CollectionAssert.AreEqual(Enumerable.Range(0, 5).Select(j => Fold(Enumerable.Range(0, 4).Select(i => m[i, j]))).ToArray(), (double[])clipAdd.Reduce(m, 0)!);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 4).Select(i => Fold(Enumerable.Range(0, 5).Select(j => m[i, j]))).ToArray(), (double[])clipAdd.Reduce(m, -1)!);
+        Assert.AreEqual(Fold(m.Cast<double>()), clipAdd.Reduce(m, null), "all elements, in C order");
+        var kept = (double[,])clipAdd.Reduce(m, 1, keepDims: true)!;
+        Assert.AreEqual(1, kept.GetLength(1));
+        var view = new NdArray<double>(v).Slice(0, step: -3);
+        Assert.AreEqual(Fold(view.ToArray()), clipAdd.Reduce(view), "a strided view");
+        HasCode(Assert.ThrowsExactly<InvalidOperationException>(() => clipAdd.Reduce(new double[0])), ErrorCodes.EmptyReduction);
+        Assert.AreEqual(ErrorCodes.IndexCount, Assert.ThrowsExactly<TypingException>(() => clipAdd.Reduce(m, 2)).Code);
+        var add = JitDsl.Ufunc.Vectorize((Expression<Func<double, double, double>>)((x, y) => x + y), options: On(backend), identity: 0.0);
+        Assert.AreEqual(0.0, add.Reduce(new double[0]), "an identity reduces nothing to itself");
+        CollectionAssert.AreEqual(new[] { 0.0, 0.0 }, (double[])add.Reduce(new double[2, 0], 1)!);
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void AccumulateKeepsEveryStepAndOuterPairsEveryElement(Backend backend)
+    {
+        var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: On(backend));
+        var v = new[] { 0.5, 0.4, 0.3, -0.9, -0.8 };
+        CollectionAssert.AreEqual(v.Select((_, k) => Fold(v.Take(k + 1))).ToArray(), (double[])clipAdd.Accumulate(v)!);
+        var m = new double[,] { { 0.5, 0.4 }, { 0.3, -0.9 }, { 0.9, 0.9 } };
+        var down = (double[,])clipAdd.Accumulate(m, 0)!;
+        Assert.AreEqual(Fold([0.5, 0.3, 0.9]), down[2, 0]);
+        Assert.AreEqual(Fold([0.4, -0.9]), down[1, 1]);
+        var (a, b) = (new[] { 0.1, 0.9 }, new[,] { { 0.2, 0.5 }, { -0.4, 0.0 } });
+        var outer = (double[,,])clipAdd.Outer(a, b)!;
+        CollectionAssert.AreEqual(new[] { 2, 2, 2 }, new[] { outer.GetLength(0), outer.GetLength(1), outer.GetLength(2) });
+        for (var i = 0; i < 2; i++)
+            for (var j = 0; j < 2; j++)
+                for (var k = 0; k < 2; k++)
+                    Assert.AreEqual(Clip(a[i], b[j, k]), outer[i, j, k]);
+    }
 }
