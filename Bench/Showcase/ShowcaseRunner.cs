@@ -28,7 +28,7 @@ internal static class ShowcaseRunner
         var results = new List<WorkloadResult>();
         AnsiConsole.Status().Start("preparing inputs", status =>
         {
-            foreach (var workload in ChapterWorkloads.All(n, side).Concat(ArrayExpressionWorkloads.All(n)))
+            foreach (var workload in ChapterWorkloads.All(n, side).Concat(ArrayExpressionWorkloads.All(n)).Concat(UfuncWorkloads.All(n, quick ? n / 10 : UfuncWorkloads.FoldSize)))
             {
                 var variants = new List<VariantResult>();
                 foreach (var variant in workload.Variants)

@@ -13,7 +13,7 @@ public class WorkloadBenchmarks
     private Func<object> call = () => 0;
 
     public static IEnumerable<string> Cases() =>
-        ChapterWorkloads.All(n: 1, mandelbrotSide: 1).Concat(ArrayExpressionWorkloads.All(n: 1))
+        ChapterWorkloads.All(n: 1, mandelbrotSide: 1).Concat(ArrayExpressionWorkloads.All(n: 1)).Concat(UfuncWorkloads.All(n: 10_000, foldSize: 1))
             .SelectMany(w => w.Variants.Select(v => $"{w.Name}/{v.Name}"));
 
     [ParamsSource(nameof(Cases))]
@@ -23,9 +23,9 @@ public class WorkloadBenchmarks
     public void Setup()
     {
         var (workloadName, variantName) = (Case.Split('/')[0], Case.Split('/')[1]);
-        var workload = ChapterWorkloads.All(n: 1, mandelbrotSide: 1).Any(w => w.Name == workloadName)
-            ? ChapterWorkloads.ByName(workloadName)
-            : ArrayExpressionWorkloads.ByName(workloadName);
+        var workload = ChapterWorkloads.All(n: 1, mandelbrotSide: 1).Any(w => w.Name == workloadName) ? ChapterWorkloads.ByName(workloadName)
+            : ArrayExpressionWorkloads.All(n: 1).Any(w => w.Name == workloadName) ? ArrayExpressionWorkloads.ByName(workloadName)
+            : UfuncWorkloads.ByName(workloadName);
         call = workload.Variants.First(v => v.Name == variantName).Define();
         call();
     }

@@ -40,6 +40,21 @@ public sealed class ChapterWorkloadTests
     }
 
     [TestMethod]
+    [DataRow("clip_add_ufunc")]
+    [DataRow("clip_add_broadcast")]
+    [DataRow("clip_add_reduce")]
+    [DataRow("clip_add_accumulate")]
+    public void EveryUfuncVariantReproducesTheWorkloadsChecksum(string name)
+    {
+        var workload = UfuncWorkloads.ByName(name);
+        Assert.IsNotNull(workload.Expected);
+        var checksums = workload.Variants.ToDictionary(v => v.Name, v => Checksum.Of(v.Define()()));
+        Assert.IsTrue(checksums.ContainsKey("jitdsl_ufunc_llvm"), "the tests run the LLVM variants too: they need libLLVM (apt-get install libllvm19)");
+        foreach (var (variant, checksum) in checksums)
+            Assert.IsTrue(workload.Expected.Accepts(checksum), $"{name}/{variant}: {checksum:R}, expected {workload.Expected}");
+    }
+
+    [TestMethod]
     public void MandelbrotCountsEqualTheLoopPixelForPixel()
     {
         var counts = (int[,])ChapterKernels.MandelbrotSet().Invoke(120, 80, 64)!;
