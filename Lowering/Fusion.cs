@@ -53,6 +53,22 @@ internal sealed class Fusion
     private KernelCall ElementCall(MapCall call, NodeList<Expr> args) =>
         new(call.Callee, args) { Loc = call.Loc, Type = call.T.Element, Target = Run(call.Target!, fused) };
 
+    /// <summary>
+    /// A ufunc's element with its scalar kernel's body in place of the call, when that body is one expression
+    /// of its parameters (an imported C# lambda): the element is then plain arithmetic the vector loops can
+    /// take. Arguments used more than once are bound once; null for any other body.
+    /// </summary>
+    private Expr? Inlined(MapCall call, NodeList<Expr> args, List<Stmt> perElement)
+    {
+        if (call.Target!.Body.Statements is not [Return { Value: { } body }] || Contains(body, n => n is not (Const or ParamRef or Unary or Binary or MathCall or Cast or Select)))
+            return null;
+        var bound = args.Select((arg, k) => arg is Const or LocalRef || Uses(body, k) < 2 ? arg : Bind(call.Target.Source.Parameters[k].Name, arg, perElement, call.Loc)).ToArray();
+        Expr Substitute(Expr e) => e is ParamRef p ? bound[p.Index] : TreeWalk.MapChildren(e, Substitute);
+        return Substitute(body);
+
+        static int Uses(Expr e, int parameter) => (e is ParamRef p && p.Index == parameter ? 1 : 0) + TreeWalk.Children(e).Sum(child => Uses(child, parameter));
+    }
+
     // ---- Statements
 
     /// <param name="block">The statements.</param>
@@ -713,7 +729,8 @@ internal sealed class Fusion
                 Select s => s with { Condition = Element(s.Condition, conditional), IfTrue = Element(s.IfTrue, true), IfFalse = Element(s.IfFalse, true), Type = e.T.Element },
                 Binary { Op: BinaryOp.BitAnd or BinaryOp.BitOr, Left.T.DType: DType.Bool } b =>
                     b with { Left = Element(b.Left, conditional), Right = Element(b.Right, true), Type = e.T.Element },
-                MapCall m => fusion.ElementCall(m, m.Args.Select(arg => Element(arg, conditional))),
+                MapCall m => fusion.Inlined(m, m.Args.Select(arg => Element(arg, conditional)), perElement)
+                    ?? fusion.ElementCall(m, m.Args.Select(arg => Element(arg, conditional))),
                 _ => TreeWalk.MapChildren(e, child => Element(child, conditional)) with { Type = e.T.Element },
             };
             if (conditional || uses.GetValueOrDefault(e) < 2)

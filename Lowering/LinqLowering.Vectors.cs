@@ -139,6 +139,8 @@ internal sealed partial class LinqLowering
                     };
                 case Unary { Op: UnaryOp.Negate } u when Translate(u.Operand) is { } operand:
                     return L.Negate(operand);
+                case Select s when Mask(s.Condition) is { } mask && Translate(s.IfTrue) is { } ifTrue && Translate(s.IfFalse) is { } ifFalse:
+                    return L.Call(Generic(nameof(Vector512.ConditionalSelect)), mask, ifTrue, ifFalse);
                 case MathCall { Args: [var argument] } m when Translate(argument) is { } x:
                     return m.Function switch
                     {
@@ -152,6 +154,33 @@ internal sealed partial class LinqLowering
                     return null;
             }
         }
+
+        /// <summary>A condition on elements as a vector mask (all bits set in the lanes where it holds), or null.</summary>
+        private L? Mask(Expr condition)
+        {
+            switch (condition)
+            {
+                case Binary { Op: BinaryOp.BitAnd or BinaryOp.BitOr } logic when Mask(logic.Left) is { } left && Mask(logic.Right) is { } right:
+                    return logic.Op == BinaryOp.BitAnd ? L.And(left, right) : L.Or(left, right);
+                case Binary b when Translate(b.Left) is { } left && Translate(b.Right) is { } right:
+                    var name = b.Op switch
+                    {
+                        BinaryOp.Less => nameof(Vector512.LessThan),
+                        BinaryOp.LessEqual => nameof(Vector512.LessThanOrEqual),
+                        BinaryOp.Greater => nameof(Vector512.GreaterThan),
+                        BinaryOp.GreaterEqual => nameof(Vector512.GreaterThanOrEqual),
+                        BinaryOp.Equal => nameof(Vector512.Equals),
+                        _ => null,
+                    };
+                    return name is null ? null : L.Call(Generic(name), left, right);
+                default:
+                    return null;
+            }
+        }
+
+        private MethodInfo Generic(string name) =>
+            statics.GetMethods().Single(m => m.Name == name && m.IsGenericMethodDefinition && m.GetParameters().Length == (name == nameof(Vector512.ConditionalSelect) ? 3 : 2))
+                .MakeGenericMethod(element);
 
         private L Splat(L scalar) => L.Call(statics.GetMethod("Create", [element])!, scalar);
     }

@@ -40,6 +40,28 @@ public sealed class UfuncTests
     [TestMethod]
     [DataRow(Backend.Clr)]
     [DataRow(Backend.Llvm)]
+    public void ABranchyLambdaRunsAsVectorSelectsWithTheScalarMeaning(Backend backend)
+    {
+        var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: On(backend));
+        foreach (var n in new[] { 37, 300_001 })
+        {
+            var x = Enumerable.Range(0, n).Select(k => k % 7 == 0 ? double.NaN : k % 11 == 0 ? double.PositiveInfinity : Math.Sin(k) * 2).ToArray();
+            var y = Enumerable.Range(0, n).Select(k => k % 13 == 0 ? double.NegativeInfinity : Math.Cos(k)).ToArray();
+            var r = clipAdd.Invoke<double[]>(x, y);
+            for (var i = 0; i < n; i++)
+            {
+                var s = x[i] + y[i];
+                var expected = s > 1.0 ? 1.0 : s < -1.0 ? -1.0 : s;
+                Assert.AreEqual(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(r[i]), $"n = {n}, element {i}: {x[i]} + {y[i]}");
+            }
+        }
+        if (backend == Backend.Clr)
+            StringAssert.Contains(clipAdd.Inspect(new double[9], new double[9])["lower"].Output, "ConditionalSelect", "the lambda's body is inlined and vectorised");
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
     public void SignaturesAreTriedInOrderWithSafeCasts(Backend backend)
     {
         var multiply = JitDsl.Ufunc.Vectorize(Jit.Kernel((Val x, Val y) => x * y, On(backend)), ["int64(int64, int64)", "float64(float64, float64)"], On(backend));

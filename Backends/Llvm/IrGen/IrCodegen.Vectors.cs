@@ -69,8 +69,23 @@ internal sealed partial class IrCodegen
         var lanes = int.Parse(vector[1..vector.IndexOf(' ')], CultureInfo.InvariantCulture);
         var element = vector[(vector.LastIndexOf(' ') + 1)..^1];
         var x = Lower(call.Arguments[0]);
+        var integers = $"<{lanes} x {(element == "double" ? "i64" : "i32")}>";
         switch (call.Method.Name)
         {
+            case "LessThan" or "LessThanOrEqual" or "GreaterThan" or "GreaterThanOrEqual" or "Equals":
+            {
+                // .NET's masks: every bit of a lane set where the comparison holds, in the elements' type.
+                var predicate = call.Method.Name switch { "LessThan" => "olt", "LessThanOrEqual" => "ole", "GreaterThan" => "ogt", "GreaterThanOrEqual" => "oge", _ => "oeq" };
+                var holds = f.Emit($"<{lanes} x i1>", $"fcmp {predicate} {x}, {Lower(call.Arguments[1]).Ref}");
+                var bits = f.Emit(integers, $"sext {holds} to {integers}");
+                return f.Emit(vector, $"bitcast {bits} to {vector}");
+            }
+            case "ConditionalSelect":
+            {
+                var bits = f.Emit(integers, $"bitcast {x} to {integers}");
+                var chosen = f.Emit($"<{lanes} x i1>", $"icmp ne {bits}, zeroinitializer");
+                return f.Emit(vector, $"select {chosen}, {Lower(call.Arguments[1])}, {Lower(call.Arguments[2])}");
+            }
             case "Create":
             {
                 var first = f.Emit(vector, $"insertelement {vector} poison, {x}, i64 0");
