@@ -50,21 +50,25 @@ internal sealed class Fusion
     private static bool IsElementwise(Expr e) => e.Type is { IsArray: true } && e is Unary or Binary or MathCall or Cast or Select or MapCall;
 
     /// <summary>A ufunc's call on scalars (one element, or scalar arguments): a call of the scalar kernel.</summary>
-    private KernelCall ElementCall(MapCall call, NodeList<Expr> args) =>
-        new(call.Callee, args) { Loc = call.Loc, Type = call.T.Element, Target = Run(call.Target!, fused) };
+    private Expr ElementCall(MapCall call, NodeList<Expr> args)
+    {
+        var target = Run(call.Target!, fused);
+        return Convert(new KernelCall(call.Callee, args) { Loc = call.Loc, Type = target.ReturnType, Target = target }, call.T.DType);
+    }
 
     /// <summary>
     /// A ufunc's element with its scalar kernel's body in place of the call, when that body is one expression
     /// of its parameters (an imported C# lambda): the element is then plain arithmetic the vector loops can
     /// take. Arguments used more than once are bound once; null for any other body.
     /// </summary>
-    private Expr? Inlined(MapCall call, NodeList<Expr> args, List<Stmt> perElement)
+    // conditional: the element is computed only on some paths, so its arguments are not bound ahead of it.
+    private Expr? Inlined(MapCall call, NodeList<Expr> args, List<Stmt> perElement, bool conditional)
     {
         if (call.Target!.Body.Statements is not [Return { Value: { } body }] || Contains(body, n => n is not (Const or ParamRef or Unary or Binary or MathCall or Cast or Select)))
             return null;
-        var bound = args.Select((arg, k) => arg is Const or LocalRef || Uses(body, k) < 2 ? arg : Bind(call.Target.Source.Parameters[k].Name, arg, perElement, call.Loc)).ToArray();
+        var bound = args.Select((arg, k) => conditional || arg is Const or LocalRef || Uses(body, k) < 2 ? arg : Bind(call.Target.Source.Parameters[k].Name, arg, perElement, call.Loc)).ToArray();
         Expr Substitute(Expr e) => e is ParamRef p ? bound[p.Index] : TreeWalk.MapChildren(e, Substitute);
-        return Substitute(body);
+        return Convert(Substitute(body), call.T.DType);
 
         static int Uses(Expr e, int parameter) => (e is ParamRef p && p.Index == parameter ? 1 : 0) + TreeWalk.Children(e).Sum(child => Uses(child, parameter));
     }
@@ -720,7 +724,8 @@ internal sealed class Fusion
                     hoisted[e] = scalar = fusion.Bind("s", fusion.Scalar(e, before), before, e.Loc);
                 return scalar;
             }
-            if (!conditional && bound.TryGetValue(e, out var known))
+            // A value bound earlier was computed on every path: later uses, conditional or not, take it.
+            if (bound.TryGetValue(e, out var known))
                 return known;
             if (!IsElementwise(e))
                 return conditional || uses.GetValueOrDefault(e) < 2 ? Read(e) : bound[e] = fusion.Bind(Name(e), Read(e), perElement, e.Loc);
@@ -729,7 +734,7 @@ internal sealed class Fusion
                 Select s => s with { Condition = Element(s.Condition, conditional), IfTrue = Element(s.IfTrue, true), IfFalse = Element(s.IfFalse, true), Type = e.T.Element },
                 Binary { Op: BinaryOp.BitAnd or BinaryOp.BitOr, Left.T.DType: DType.Bool } b =>
                     b with { Left = Element(b.Left, conditional), Right = Element(b.Right, true), Type = e.T.Element },
-                MapCall m => fusion.Inlined(m, m.Args.Select(arg => Element(arg, conditional)), perElement)
+                MapCall m => fusion.Inlined(m, m.Args.Select(arg => Element(arg, conditional)), perElement, conditional)
                     ?? fusion.ElementCall(m, m.Args.Select(arg => Element(arg, conditional))),
                 _ => TreeWalk.MapChildren(e, child => Element(child, conditional)) with { Type = e.T.Element },
             };

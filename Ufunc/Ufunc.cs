@@ -109,7 +109,13 @@ public sealed class UniversalFunction
         ArgumentNullException.ThrowIfNull(array);
         var start = initial ?? identity;
         var kernel = Fold(ReduceOp.Fold, axis, keepDims, start is not null);
-        return start is null ? kernel.Invoke(array) : kernel.Invoke(array, start);
+        var result = start is null ? kernel.Invoke(array) : kernel.Invoke(array, start);
+        if (axis is not null || !keepDims)
+            return result;
+        // Over all elements, keeping them: an array of the input's rank with one element, as NumPy's keepdims=True.
+        var kept = Array.CreateInstance(result!.GetType(), Enumerable.Repeat(1, array is INdArray view ? view.Rank : ((Array)array).Rank).ToArray());
+        kept.SetValue(result, new int[kept.Rank]);
+        return kept;
     }
 
     /// <summary>NumPy's <c>accumulate</c>: the running values of <see cref="Reduce"/> along <paramref name="axis"/>, an array of the input's shape.</summary>

@@ -146,9 +146,22 @@ internal sealed partial class TypeInference
         if (call.Target!.Signature.Parameters[0].DType != accumulator && !Promotion.CanCastSafely(accumulator, call.Target.Signature.Parameters[0].DType))
             throw new TypingException(ErrorCodes.OperandTypes,
                 $"ufunc `{call.Callee.Name}` returns {accumulator.Name()} for {call.Target.Signature}: it cannot fold its own results", r.Loc);
-        var operands = r.Operands.Count == 2
-            ? [array, ConvertTo(RequireScalar(Concrete(TypeExpr(r.Operands[1])), "the initial value of a reduce", r.Loc), accumulator, r.Loc)]
-            : new[] { array };
+        Expr[] operands;
+        if (r.Operands.Count == 2)
+        {
+            var initial = RequireScalar(Concrete(TypeExpr(r.Operands[1])), "the initial value of a reduce", r.Loc);
+            if (initial.Type.DType == DType.Complex128 && accumulator != DType.Complex128)
+                throw new TypingException(ErrorCodes.InvalidCast, $"a complex128 initial value cannot start a {accumulator.Name()} reduce", r.Loc);
+            operands = [array, ConvertTo(initial, accumulator, r.Loc)];
+        }
+        else
+        {
+            // Without an initial value the first element starts the fold: it must fit the accumulator.
+            if (!Promotion.CanCastSafely(dtype, accumulator) && !(dtype == accumulator))
+                throw new TypingException(ErrorCodes.InvalidCast,
+                    $"ufunc `{call.Callee.Name}` folds {dtype.Name()} elements into {accumulator.Name()}: the first element cannot start it; give an initial value", r.Loc);
+            operands = [array];
+        }
         var rank = array.T.Rank;
         var axis = r.Axis is { } requested ? (requested < 0 ? requested + rank : requested) : (int?)null;
         if (axis is < 0 || axis >= rank)
@@ -179,13 +192,14 @@ internal sealed partial class TypeInference
             throw new TypingException(ErrorCodes.CallArity,
                 $"ufunc `{call.Callee.Name}` takes {parameters.Count} argument(s) but is given {args.Length}", call.Loc);
         var elements = args.Select(a => a.Type.DType).ToArray();
-        var chosen = call.Signatures is null
-            ? elements
-            : call.Signatures.FirstOrDefault(s => s.Arguments.Parameters.Select(p => p.DType).Zip(elements).All(p => Promotion.CanCastSafely(p.Second, p.First)))
-                ?.Arguments.Parameters.Select(p => p.DType).ToArray()
-              ?? throw new TypingException(ErrorCodes.NoMatchingSignature,
-                  $"ufunc `{call.Callee.Name}` has no signature for ({string.Join(", ", elements.Select(d => d.Name()))}); "
-                  + $"it has {string.Join(", ", call.Signatures)} (arguments cast to them only safely)", call.Loc);
+        // Without declared signatures, a parameter typed by its C# lambda (double x) is one: the argument casts to it safely.
+        var declared = call.Signatures
+            ?? [new DeclaredSignature(null, new Signature(parameters.Select((p, k) => JitType.Scalar(p.PinnedDType ?? elements[k])).ToArray()))];
+        var match = declared.FirstOrDefault(s => s.Arguments.Parameters.Select(p => p.DType).Zip(elements).All(p => Promotion.CanCastSafely(p.Second, p.First)))
+            ?? throw new TypingException(ErrorCodes.NoMatchingSignature,
+                $"ufunc `{call.Callee.Name}` has no signature for ({string.Join(", ", elements.Select(d => d.Name()))}); "
+                + $"it takes {string.Join(", ", declared.Select(s => s.Result is null ? s.Arguments.ToString() : s.ToString()))} (arguments cast to them only safely)", call.Loc);
+        var chosen = match.Arguments.Parameters.Select(p => p.DType).ToArray();
         var converted = args.Select((a, k) => ConvertTo(a, chosen[k], call.Loc)).ToArray();
         var signature = new Signature(chosen.Select(JitType.Scalar).ToArray());
         for (var k = 0; k < parameters.Count; k++)
@@ -198,12 +212,17 @@ internal sealed partial class TypeInference
         if (callee.ReturnType is not { IsArray: false } result)
             throw new TypingException(ErrorCodes.OperandTypes,
                 $"ufunc `{call.Callee.Name}` must return a scalar for each element, not {callee.ReturnType?.ToString() ?? "nothing"}", call.Loc);
+        // A declared result converts what the function returns (fusion casts each element), as Numba does.
+        var resultType = match.Result?.DType ?? result.DType;
+        if (result.DType == DType.Complex128 && resultType != DType.Complex128)
+            throw new TypingException(ErrorCodes.InvalidCast,
+                $"ufunc `{call.Callee.Name}` returns complex128 for {signature}, which its signature {match} would drop the imaginary part of", call.Loc);
         return new MapCall(call.Callee, converted)
         {
             Loc = call.Loc,
             Signatures = call.Signatures,
             Target = callee,
-            Type = Elementwise(result.DType, [.. converted.Select(c => new Typed(c, false))]),
+            Type = Elementwise(resultType, [.. converted.Select(c => new Typed(c, false))]),
         };
     }
 

@@ -163,4 +163,41 @@ public sealed class UfuncTests
                 for (var k = 0; k < 2; k++)
                     Assert.AreEqual(Clip(a[i], b[j, k]), outer[i, j, k]);
     }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void UfuncsKeepNumPysMeaningInEveryCorner(Backend backend)
+    {
+        var o = On(backend);
+        // Inlined into a branch of Where: the argument is computed only where that branch is taken.
+        var square = JitDsl.Ufunc.Vectorize((Expression<Func<long, long>>)(x => x * x), options: o);
+        var guarded = Jit.Kernel((Arr a, Arr b) => Where(b != 0, square.Call(FloorDiv(a, b)), 0), o);
+        CollectionAssert.AreEqual(new[] { 4L, 0L }, guarded.Invoke<long[]>(new[] { 6L, 5L }, new[] { 3L, 0L }));
+        // A declared result converts what the function returns.
+        var sum = JitDsl.Ufunc.Vectorize(Jit.Kernel((Val x, Val y) => x + y, o), ["float64(int64, int64)"], o);
+        CollectionAssert.AreEqual(new[] { 4.0, 6.0 }, sum.Invoke<double[]>(new[] { 1L, 2L }, new[] { 3L, 4L }));
+        Assert.AreEqual(ErrorCodes.OperandTypes, Assert.ThrowsExactly<TypingException>(() => sum.Reduce(new[] { 1L, 2L })).Code,
+            "its float64 results cannot be folded as its int64 arguments (NumPy refuses such a reduce too)");
+        // A C# lambda's parameter types act as its signature: other dtypes cast to them safely.
+        var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: o);
+        CollectionAssert.AreEqual(new[] { 1.0, 1.0 }, clipAdd.Invoke<double[]>(new[] { 1, 2 }, new[] { 0, 1 }));
+        CollectionAssert.AreEqual(new[] { 1.0, 0.5 }, clipAdd.Invoke<double[]>(new[] { 0.5, -0.5 }, 1));
+        Assert.AreEqual(ErrorCodes.NoMatchingSignature, Assert.ThrowsExactly<TypingException>(() => clipAdd.Invoke(new System.Numerics.Complex[1], 1.0)).Code);
+        // A value used twice is one value, even when it draws random numbers.
+        var noisy = JitDsl.Ufunc.Vectorize(Jit.Kernel((Val x) => x + Uniform(), o), options: o);
+        var thresholded = Jit.Kernel((Arr a) =>
+        {
+            var t = noisy.Call(a);
+            return Where(t > 0.5, t, 0.0);
+        }, o).Invoke<double[]>(new double[1000]);
+        Assert.IsTrue(thresholded.All(v => v == 0.0 || v > 0.5), "the kept values are the tested ones");
+        // The first element must fit the accumulator; an initial value must too.
+        var magnitude = JitDsl.Ufunc.Vectorize((Expression<Func<System.Numerics.Complex, System.Numerics.Complex, double>>)((x, y) => x.Magnitude + y.Magnitude), options: o);
+        Assert.AreEqual(ErrorCodes.InvalidCast, Assert.ThrowsExactly<TypingException>(() => magnitude.Reduce(new System.Numerics.Complex[2])).Code);
+        Assert.AreEqual(ErrorCodes.InvalidCast, Assert.ThrowsExactly<TypingException>(() => clipAdd.Reduce(new double[2], initial: System.Numerics.Complex.One)).Code);
+        // keepDims over all elements: an array of the input's rank.
+        var kept = (double[,])clipAdd.Reduce(new double[,] { { 0.25, 0.5 } }, axis: null, keepDims: true)!;
+        Assert.AreEqual(0.75, kept[0, 0]);
+    }
 }
