@@ -292,11 +292,9 @@ internal sealed partial class LinqLowering
     }
 
     private static L Length(L array, int rank, int axis) =>
-        IsView(array.Type) ? StridedCall(nameof(Strided.Length), array, L.Constant(axis))
+        Strided.IsView(array.Type) ? StridedCall(nameof(Strided.Length), array, L.Constant(axis))
         : rank == 1 ? L.ArrayLength(array)
         : L.Call(array, Method(typeof(Array), nameof(Array.GetLength)), L.Constant(axis));
-
-    private static bool IsView(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(NdArray<>);
 
     private static L StridedCall(string name, L view, params L[] args) =>
         L.Call(typeof(Strided).GetMethod(name)!.MakeGenericMethod(view.Type.GetGenericArguments()[0]), [view, .. args]);

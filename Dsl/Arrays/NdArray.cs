@@ -86,6 +86,11 @@ public sealed class NdArray<T> : INdArray where T : struct
     /// <summary>How far apart, in elements of <see cref="Data"/>, neighbours along each axis are.</summary>
     public IReadOnlyList<int> Strides => Array.AsReadOnly(strides);
 
+    // For compiled code, per element: no wrapper, no interface call.
+    internal int LengthOf(int axis) => shape[axis];
+
+    internal int StrideOf(int axis) => strides[axis];
+
     /// <summary>The number of elements.</summary>
     public int Size => shape.Aggregate(1, (size, length) => size * length);
 

@@ -6,11 +6,14 @@ namespace JitDsl.Lowering.Runtime;
 /// </summary>
 internal static class Strided
 {
+    /// <summary>Whether a .NET type is a view (<see cref="NdArray{T}"/> of any element type).</summary>
+    public static bool IsView(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(NdArray<>);
+
     public static T[] Data<T>(NdArray<T> view) where T : struct => view.Data;
 
     public static int Offset<T>(NdArray<T> view) where T : struct => view.Offset;
 
-    public static int Length<T>(NdArray<T> view, int axis) where T : struct => ((INdArray)view).ShapeArray[axis];
+    public static int Length<T>(NdArray<T> view, int axis) where T : struct => view.LengthOf(axis);
 
-    public static int Stride<T>(NdArray<T> view, int axis) where T : struct => ((INdArray)view).StrideArray[axis];
+    public static int Stride<T>(NdArray<T> view, int axis) where T : struct => view.StrideOf(axis);
 }

@@ -103,8 +103,7 @@ internal sealed partial class IrCodegen
         if (type.StartsWith('<') && op is ExpressionType.And or ExpressionType.Or)
         {
             // Masks of vector comparisons: the bits of the lanes.
-            var lanes = type[1..type.IndexOf(' ')];
-            var integers = $"<{lanes} x {(type.EndsWith("double>", StringComparison.Ordinal) ? "i64" : "i32")}>";
+            var integers = IrType.MaskOf(type);
             var (a, b) = (f.Emit(integers, $"bitcast {left} to {integers}"), f.Emit(integers, $"bitcast {right} to {integers}"));
             var combined = f.Emit(integers, $"{(op == ExpressionType.And ? "and" : "or")} {a}, {b.Ref}");
             return f.Emit(type, $"bitcast {combined} to {type}");

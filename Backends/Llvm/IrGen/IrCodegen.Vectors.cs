@@ -69,7 +69,7 @@ internal sealed partial class IrCodegen
         var lanes = int.Parse(vector[1..vector.IndexOf(' ')], CultureInfo.InvariantCulture);
         var element = vector[(vector.LastIndexOf(' ') + 1)..^1];
         var x = Lower(call.Arguments[0]);
-        var integers = $"<{lanes} x {(element == "double" ? "i64" : "i32")}>";
+        var integers = IrType.MaskOf(vector);
         switch (call.Method.Name)
         {
             case "LessThan" or "LessThanOrEqual" or "GreaterThan" or "GreaterThanOrEqual" or "Equals":

@@ -88,7 +88,7 @@ internal sealed partial class IrCodegen
         }
         if (type == typeof(Complex))
             return Aggregate(IrType.Complex, [Load("double", Slot(slot)), Load("double", Slot(slot + 1))]);
-        if (IrType.IsView(type))
+        if (Lowering.Runtime.Strided.IsView(type))
             return Aggregate(IrType.View, [Load("ptr", Slot(slot)), Load("i64", Slot(slot + 1)), Load("ptr", Slot(slot + 2)), Load("ptr", Slot(slot + 3))]);
         if (type == typeof(bool))
             return f.Emit("i1", $"icmp ne i8 {Load("i8", Slot(slot)).Ref}, 0");

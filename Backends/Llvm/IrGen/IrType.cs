@@ -15,13 +15,11 @@ internal static class IrType
 
     public const string View = "{ ptr, i64, ptr, ptr }";
 
-    public static bool IsView(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(NdArray<>);
-
     public static string Of(Type type)
     {
         if (type.IsArray)
             return ArrayOf(type.GetArrayRank());
-        if (IsView(type))
+        if (Lowering.Runtime.Strided.IsView(type))
             return View;
         if (VectorOf(type) is { } vector)
             return vector;
@@ -46,6 +44,10 @@ internal static class IrType
     public static string InMemory(Type type) => type == typeof(bool) ? "i8" : Of(type);
 
     public static bool IsFloat(string type) => type is "double" or "float" || (type.StartsWith('<') && type.EndsWith("double>", StringComparison.Ordinal)) || (type.StartsWith('<') && type.EndsWith("float>", StringComparison.Ordinal));
+
+    /// <summary>The integer vector of a float vector's bits, as comparisons' masks are: <c>&lt;8 x i64&gt;</c> for <c>&lt;8 x double&gt;</c>.</summary>
+    public static string MaskOf(string floatVector) =>
+        $"<{floatVector[1..floatVector.IndexOf(' ')]} x {(floatVector.EndsWith("double>", StringComparison.Ordinal) ? "i64" : "i32")}>";
 
     /// <summary>.NET's <c>Vector512&lt;double&gt;</c> as <c>&lt;8 x double&gt;</c> (and the 256- and 128-bit ones), or null.</summary>
     public static string? VectorOf(Type type)
@@ -79,7 +81,7 @@ internal static class IrType
         ?? throw new JitInternalException($"no dtype for {element.Name}"));
 
     /// <summary>How many 8-byte argument slots a parameter of this type takes: arrays pass data and dimensions.</summary>
-    public static int Slots(Type type) => type.IsArray ? 1 + type.GetArrayRank() : IsView(type) ? 4 : type == typeof(System.Numerics.Complex) ? 2 : 1;
+    public static int Slots(Type type) => type.IsArray ? 1 + type.GetArrayRank() : Lowering.Runtime.Strided.IsView(type) ? 4 : type == typeof(System.Numerics.Complex) ? 2 : 1;
 }
 
 /// <summary>An SSA value (or literal) and its IR type.</summary>
