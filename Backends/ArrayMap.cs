@@ -39,10 +39,11 @@ public sealed class ArrayMap
     public void Into(object output, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(output);
-        // An argument sharing the output's storage (an overlapping view) is read from a copy, as NumPy buffers it:
-        // the loop writes elements another element may still have to read.
+        // An argument sharing the output's storage in another layout (an overlapping view) is read from a copy, as
+        // NumPy buffers it: the loop writes elements another element may still have to read. The output itself
+        // given as an input is read at each element before that element is written: no copy.
         var storage = Storage(output);
-        var inputs = (args ?? [null]).Select(arg => arg is not null && ReferenceEquals(Storage(arg), storage) ? Copy(arg) : arg);
+        var inputs = (args ?? [null]).Select(arg => arg is not null && !ReferenceEquals(arg, output) && ReferenceEquals(Storage(arg), storage) ? Copy(arg) : arg);
         into.Invoke([.. inputs, output]);
     }
 
