@@ -28,6 +28,12 @@ public sealed record JitOptions
     /// </summary>
     public bool BoundsCheck { get; init; } = true;
 
+    /// <summary>
+    /// Run <c>PRange</c> loops, fused array expressions and their reductions on all cores (see
+    /// <see cref="Threads"/>), like Numba's <c>parallel=True</c>; without it they run on the calling thread.
+    /// </summary>
+    public bool Parallel { get; init; }
+
     /// <summary>LLVM's fast-math flags (<c>FastMath = true</c> for all); ignored by the Clr backend.</summary>
     public FastMath FastMath { get; init; }
 

@@ -19,7 +19,7 @@ internal static class Pipeline
     {
         var stages = new List<StageReport>();
         var llvm = BackendSelection.Resolve(options.Backend) == Backend.Llvm;
-        var (typed, lowered) = Lower(kernel, signature, declared, options, stages, vectorize: true);
+        var (typed, lowered) = Lower(kernel, signature, declared, options, stages, inProcess: true);
         var compiled = llvm
             ? CompileWithLlvm(kernel, stages, lowered, options)
             : Stage(kernel, stages, "compile", () => ClrBackend.Compile(lowered),
@@ -28,16 +28,19 @@ internal static class Pipeline
     }
 
     /// <summary>
-    /// The stages every backend shares: typing, fusion of array expressions, bounds-check elimination, lowering
-    /// (with SIMD loops for fused elementwise loops when <paramref name="vectorize"/>; ahead-of-time export takes scalar loops).
+    /// The stages every backend shares: typing, fusion of array expressions, bounds-check elimination, lowering.
+    /// Code that runs <paramref name="inProcess"/> gets SIMD loops for fused elementwise loops and, with
+    /// <see cref="JitOptions.Parallel"/>, parallel loops (they call back into .NET); ahead-of-time export takes
+    /// scalar, serial loops.
     /// </summary>
     public static (TypedKernel Typed, LambdaExpression Lowered) Lower(
-        KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages, bool vectorize = false)
+        KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages, bool inProcess = false)
     {
         var typed = Stage(kernel, stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
-        var fused = Stage(kernel, stages, "fuse", () => Fusion.Run(typed), TreePrinter.Print);
+        var parallel = inProcess && options.Parallel;
+        var fused = Stage(kernel, stages, "fuse", () => Fusion.Run(typed, parallel), TreePrinter.Print);
         var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(fused), TreePrinter.Print);
-        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck, vectorize), CSharpPrinter.Print);
+        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck, vectorize: inProcess, parallel), CSharpPrinter.Print);
         return (typed, lowered);
     }
 

@@ -30,6 +30,23 @@ public static class Ops
     public static void For(Val start, Val stop, Val step, Action<Val> body, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Tracer.Current.For(start, stop, step, body, CallerLocation.From(file, line));
 
+    /// <summary>
+    /// Numba's <c>prange(stop)</c>: a loop whose iterations may run on all cores, in a kernel compiled with
+    /// <c>Parallel = true</c> (serially otherwise, with the same result). Variables from outside may only be
+    /// reduced (<c>s.Value += e</c>, <c>*=</c>, <c>-=</c>, <c>m.Value = Min(m, e)</c>, <c>Max</c>); nested inside
+    /// another, it runs serially within each of the outer loop's iterations.
+    /// </summary>
+    public static void PRange(Val stop, Action<Val> body, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.For(0, stop, 1, body, CallerLocation.From(file, line), parallel: true);
+
+    /// <summary><c>prange(start, stop)</c>.</summary>
+    public static void PRange(Val start, Val stop, Action<Val> body, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.For(start, stop, 1, body, CallerLocation.From(file, line), parallel: true);
+
+    /// <summary><c>prange(start, stop, step)</c>.</summary>
+    public static void PRange(Val start, Val stop, Val step, Action<Val> body, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.For(start, stop, step, body, CallerLocation.From(file, line), parallel: true);
+
     /// <summary><c>while condition: body</c>; <paramref name="condition"/> is traced once and evaluated before every iteration.</summary>
     public static void While(Func<Val> condition, Action body, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Tracer.Current.While(condition, body, CallerLocation.From(file, line));

@@ -25,23 +25,29 @@ internal sealed class Fusion
 {
     private readonly Dictionary<Local, JitType> localTypes;
     private readonly Dictionary<TypedKernel, TypedKernel> fused;
+    private readonly bool parallel;
     private int nextLocalId;
 
-    private Fusion(TypedKernel kernel, Dictionary<TypedKernel, TypedKernel> fused)
+    private Fusion(TypedKernel kernel, Dictionary<TypedKernel, TypedKernel> fused, bool parallel)
     {
         localTypes = new Dictionary<Local, JitType>(kernel.LocalTypes);
         nextLocalId = localTypes.Keys.Select(l => l.Id).DefaultIfEmpty(-1).Max() + 1;
         this.fused = fused;
+        this.parallel = parallel;
     }
 
-    /// <summary>The kernel, and every kernel it calls, with no array expression left.</summary>
-    public static TypedKernel Run(TypedKernel kernel) => Run(kernel, new Dictionary<TypedKernel, TypedKernel>(ReferenceEqualityComparer.Instance));
+    /// <summary>
+    /// The kernel, and every kernel it calls, with no array expression left. In a <paramref name="parallel"/> kernel,
+    /// the outer loop of each array expression and of each reduction by + * Min Max is a parallel loop.
+    /// </summary>
+    public static TypedKernel Run(TypedKernel kernel, bool parallel = false) =>
+        Run(kernel, new Dictionary<TypedKernel, TypedKernel>(ReferenceEqualityComparer.Instance), parallel);
 
-    private static TypedKernel Run(TypedKernel kernel, Dictionary<TypedKernel, TypedKernel> fused)
+    private static TypedKernel Run(TypedKernel kernel, Dictionary<TypedKernel, TypedKernel> fused, bool parallel)
     {
         if (fused.TryGetValue(kernel, out var done))
             return done;
-        var fusion = new Fusion(kernel, fused);
+        var fusion = new Fusion(kernel, fused, parallel);
         var body = fusion.Block(kernel.Body);
         return fused[kernel] = new TypedKernel(kernel.Source, kernel.Signature, kernel.ReturnType, body, fusion.localTypes);
     }
@@ -52,7 +58,7 @@ internal sealed class Fusion
     /// <summary>A ufunc's call on scalars (one element, or scalar arguments): a call of the scalar kernel.</summary>
     private Expr ElementCall(MapCall call, NodeList<Expr> args)
     {
-        var target = Run(call.Target!, fused);
+        var target = Run(call.Target!, fused, parallel);
         return Convert(new KernelCall(call.Callee, args) { Loc = call.Loc, Type = target.ReturnType, Target = target }, call.T.DType);
     }
 
@@ -282,7 +288,7 @@ internal sealed class Fusion
                 return new ElementBuilder(this, layout, indices, l.BoundsChecked, output, output, new(NodeIdentity.Instance), hoistScalars: !conditional).Build(array);
             }
             case KernelCall k:
-                return k with { Args = k.Args.Select(a => Scalar(a, output, conditional)), Target = Run(k.Target!, fused) };
+                return k with { Args = k.Args.Select(a => Scalar(a, output, conditional)), Target = Run(k.Target!, fused, parallel) };
             case MapCall m:
                 return ElementCall(m, m.Args.Select(a => Scalar(a, output, conditional)));
             case ArrayShape s when IsElementwise(s.Array):
@@ -424,9 +430,13 @@ internal sealed class Fusion
         var nest = outer;
         foreach (var k in kept.Reverse())
             nest = [Loop(indices[k], layout.Shape[k], nest, loc)];
-        output.AddRange(nest);
+        output.AddRange(kept.Length > 0 ? [Parallelized((For)nest[0])] : nest);
         return Ref(result);
     }
+
+    /// <summary>The loop as a parallel loop, in a parallel kernel, when its iterations are independent but for reductions.</summary>
+    private For Parallelized(For loop) =>
+        parallel && ParallelLoops.TryReductions(loop, localTypes) is { } reductions ? loop with { Parallel = true, Reductions = reductions } : loop;
 
     private static For Loop(Local index, Expr stop, List<Stmt> body, SourceLoc loc) =>
         new(index, Literal(0L, DType.Int64), stop, Literal(1L, DType.Int64), new Block(body.ToArray())) { Loc = loc };
@@ -670,7 +680,7 @@ internal sealed class Fusion
             var block = new Block(statements.ToArray());
             for (var axis = indices.Length - 1; axis > 0; axis--)
                 block = new Block([LoopOver(axis, block)]);
-            return LoopOver(0, block) with { Elementwise = elementwise };
+            return Parallelized(LoopOver(0, block) with { Elementwise = elementwise });
 
             For LoopOver(int axis, Block loopBody) =>
                 new(indices[axis], Literal(0L, DType.Int64), version.Shape[axis], Literal(1L, DType.Int64), loopBody) { Loc = e.Loc };

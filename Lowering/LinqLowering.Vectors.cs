@@ -69,7 +69,7 @@ internal sealed partial class LinqLowering
                 L.Block(
                     L.Assign(address, L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.AddressOf))!, pin)),
                     L.Block(vectors.Variables, [.. body, cachedStore]),
-                    L.Assign(index, L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.FirstAligned))!, address, L.Constant(elementSize), L.Constant(width.Bytes))),
+                    L.Assign(index, L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.FirstAligned))!, address, index, L.Constant(elementSize), L.Constant(width.Bytes))),
                     Loop(L.Call(VectorMethod("StoreNonTemporal", width.Bytes, element), value, address, index)),
                     L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.StoreFence))!),
                     L.IfThen(L.LessThan(index, stop), L.Block(
@@ -77,7 +77,8 @@ internal sealed partial class LinqLowering
                         L.Block(vectors.Variables, [.. body, cachedStore]),
                         L.Assign(index, stop)))),
                 L.Call(typeof(VectorMemory).GetMethod(nameof(VectorMemory.Unpin))!, pin)));
-        var large = L.GreaterThanOrEqual(L.Convert(stop, typeof(long)), L.Constant(VectorMemory.NonTemporalBytes / elementSize));
+        // (From the index on: a parallel loop's chunk starts part way.)
+        var large = L.GreaterThanOrEqual(L.Convert(L.Subtract(stop, index), typeof(long)), L.Constant(VectorMemory.NonTemporalBytes / elementSize));
         return L.Block(vectors.Broadcasts.Select(b => b.Variable),
             [.. vectors.Broadcasts.Select(b => L.Assign(b.Variable, b.Value)), L.IfThenElse(large, streamed, cached)]);
     }

@@ -22,6 +22,9 @@ internal sealed partial class LinqLowering
     private readonly TypedKernel kernel;
     private readonly bool boundsCheck;
     private readonly bool vectorize;
+    private readonly bool parallel;
+    // Inside a parallel loop's chunk, loops run serially: one parallel region at a time.
+    private int parallelDepth;
     private readonly Dictionary<TypedKernel, Linq.LambdaExpression> devices;
     private readonly Linq.ParameterExpression[] parameters;
     private readonly Dictionary<Local, Linq.ParameterExpression> locals = [];
@@ -31,12 +34,15 @@ internal sealed partial class LinqLowering
     private readonly Linq.LabelTarget returnLabel;
     private readonly Stack<(Linq.LabelTarget Break, Linq.LabelTarget Continue)> loops = new();
     private Linq.ParameterExpression? random;
+    // Whether the code lowered since this was last cleared draws random numbers (a parallel chunk then gets a generator).
+    private bool randomUsed;
 
-    private LinqLowering(TypedKernel kernel, bool boundsCheck, bool vectorize, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
+    private LinqLowering(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
     {
         this.kernel = kernel;
         this.boundsCheck = boundsCheck;
         this.vectorize = vectorize;
+        this.parallel = parallel;
         this.devices = devices;
         parameters = kernel.Source.Parameters
             .Select((p, k) => L.Parameter(kernel.Signature.Parameters[k].ClrType(), p.Name))
@@ -47,8 +53,9 @@ internal sealed partial class LinqLowering
     /// <param name="kernel">The typed kernel, after bounds-check elimination.</param>
     /// <param name="boundsCheck">False keeps Python's negative indices but drops JitDsl's own range checks.</param>
     /// <param name="vectorize">Fused elementwise loops also get a SIMD loop (see <see cref="VectorLoop"/>); not for ahead-of-time export.</param>
-    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck, bool vectorize) =>
-        new LinqLowering(kernel, boundsCheck, vectorize, []).Lambda();
+    /// <param name="parallel">Parallel loops run on the fork-join pool (see <see cref="LowerParallelFor"/>); serially otherwise.</param>
+    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel = false) =>
+        new LinqLowering(kernel, boundsCheck, vectorize, parallel, []).Lambda();
 
     private Type ReturnClrType => kernel.ReturnType?.ClrType() ?? typeof(void);
 
@@ -121,8 +128,12 @@ internal sealed partial class LinqLowering
     /// provably fits in an int, the index is an int and a loop up to <c>a.Length</c> tests <c>a.Length</c>
     /// itself: the loop shape in which the .NET JIT drops its own bounds checks on <c>a[i]</c>.
     /// </summary>
-    private L LowerFor(For f)
+    /// <param name="f">The loop.</param>
+    /// <param name="chunk">For one chunk of a parallel loop: the index it starts at and the one it stops before (int64).</param>
+    private L LowerFor(For f, (L Start, L Stop)? chunk = null)
     {
+        if (chunk is null && f.Parallel && parallel && parallelDepth == 0)
+            return LowerParallelFor(f);
         var narrow = IntStop(f);
         var index = L.Variable(narrow is null ? typeof(long) : typeof(int), f.Index.Name);
         locals[f.Index] = index;
@@ -131,9 +142,16 @@ internal sealed partial class LinqLowering
         if (f.CountsUp is not null)
             nonNegativeIndices.Add(f.Index);
         var variables = new List<Linq.ParameterExpression> { index };
-        var statements = new List<L> { L.Assign(index, narrow is null ? LowerExpr(f.Start) : L.Constant((int)f.CountsUp!.Value.Start)) };
+        var start = chunk is { } first ? (narrow is null ? first.Start : L.Convert(first.Start, typeof(int)))
+            : narrow is null ? LowerExpr(f.Start) : L.Constant((int)f.CountsUp!.Value.Start);
+        var statements = new List<L> { L.Assign(index, start) };
         L stop, step;
-        if (narrow is not null)
+        if (chunk is { } bounds)
+        {
+            stop = Evaluated(narrow is null ? bounds.Stop : L.Convert(bounds.Stop, typeof(int)), $"{index.Name}_stop", variables, statements);
+            step = narrow is not null ? L.Constant((int)f.CountsUp!.Value.Step) : f.Step is Const ? LowerExpr(f.Step) : Evaluated(LowerExpr(f.Step), $"{index.Name}_step", variables, statements);
+        }
+        else if (narrow is not null)
         {
             stop = narrow.NodeType is Linq.ExpressionType.ArrayLength or Linq.ExpressionType.Constant
                 ? narrow
@@ -217,7 +235,11 @@ internal sealed partial class LinqLowering
         return variable;
     }
 
-    private Linq.ParameterExpression Random() => random ??= L.Variable(typeof(KernelRandom), "random");
+    private Linq.ParameterExpression Random()
+    {
+        randomUsed = true;
+        return random ??= L.Variable(typeof(KernelRandom), "random");
+    }
 
     // ---- Expressions
 
@@ -261,7 +283,7 @@ internal sealed partial class LinqLowering
     private Linq.LambdaExpression Device(TypedKernel target)
     {
         if (!devices.TryGetValue(target, out var lambda))
-            devices[target] = lambda = new LinqLowering(target, boundsCheck, vectorize, devices).Lambda();
+            devices[target] = lambda = new LinqLowering(target, boundsCheck, vectorize, parallel, devices).Lambda();
         return lambda;
     }
 

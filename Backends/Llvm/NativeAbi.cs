@@ -21,6 +21,8 @@ internal static unsafe class NativeAbi
     public static readonly int AllocateOffset = Offset(nameof(NativeContext.Allocate));
     public static readonly int ComplexMathOffset = Offset(nameof(NativeContext.ComplexMath));
     public static readonly int DetailsOffset = Offset(nameof(NativeContext.Details));
+    public static readonly int ThreadsOffset = Offset(nameof(NativeContext.Threads));
+    public static readonly int ParallelForOffset = Offset(nameof(NativeContext.ParallelFor));
 
     /// <summary>How many values beyond Value1 and Value2 an error can carry.</summary>
     public const int DetailCount = 16;
@@ -49,8 +51,8 @@ internal enum NativeError
     ZeroStep = 4,
     /// <summary>Value1 the requested length.</summary>
     BadDimension = 5,
-    /// <summary>The allocation callback failed; the managed exception is kept by the call.</summary>
-    AllocationFailed = 6,
+    /// <summary>A callback into .NET failed (an allocation, a parallel region); the managed exception is kept by the call.</summary>
+    CallbackFailed = 6,
     /// <summary>Value1 and Value2 the lengths that do not broadcast (or differ, for Dot).</summary>
     ShapeMismatch = 7,
     /// <summary>Min, Max, ArgMin or ArgMax of an empty array.</summary>
@@ -78,4 +80,8 @@ internal unsafe struct NativeContext
     public delegate* unmanaged<int, Complex*, Complex*, Complex*, void> ComplexMath;
     public IntPtr Allocations;
     public fixed long Details[NativeAbi.DetailCount];
+    /// <summary>The caller's thread count (<see cref="JitDsl.Threads"/>), for parallel loops' chunk counts.</summary>
+    public long Threads;
+    /// <summary>Runs a parallel loop's chunk function on the fork-join pool (<see cref="NativeCallbacks.ParallelFor"/>).</summary>
+    public delegate* unmanaged<NativeContext*, IntPtr, void*, long, int, ulong*, int> ParallelFor;
 }

@@ -25,6 +25,8 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
             Random = KernelRandom.ForThisThread.State,
             Allocate = &NativeCallbacks.Allocate,
             ComplexMath = &NativeCallbacks.ComplexMath,
+            Threads = Threads.GetNumThreads(),
+            ParallelFor = &NativeCallbacks.ParallelFor,
         };
         var resultBytes = stackalloc byte[NativeAbi.ResultBytes];
         if (entry(&context, slots, resultBytes) != 0)
@@ -121,7 +123,7 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
             case NativeError.EmptyReduction:
                 Throw.EmptyReduction(site);
                 break;
-            case NativeError.AllocationFailed when call.Failure is not null:
+            case NativeError.CallbackFailed when call.Failure is not null:
                 call.Failure.Throw();
                 break;
         }

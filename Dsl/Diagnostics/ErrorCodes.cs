@@ -53,6 +53,12 @@ public static class ErrorCodes
     public const string OutputType = "JD0022";
     /// <summary>A reduction of arrays (Sum, Min …) inside a branch of <c>Where</c> or on the right of <c>&amp;</c>/<c>|</c>.</summary>
     public const string ConditionalReduction = "JD0023";
+    /// <summary>A <c>PRange</c> body that writes a variable from outside the loop other than as a reduction (<c>v = v op e</c>, op + - * Min Max).</summary>
+    public const string ParallelWrite = "JD0024";
+    /// <summary>A <c>PRange</c> reduction variable that the body also reads elsewhere, or updates with two different operations.</summary>
+    public const string ParallelReductionUse = "JD0025";
+    /// <summary>A <c>Break</c> or <c>Return</c> that would leave a <c>PRange</c> loop, whose iterations run in no fixed order.</summary>
+    public const string ParallelExit = "JD0026";
 
     // Signatures and arguments.
 

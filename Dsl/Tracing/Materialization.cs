@@ -207,7 +207,7 @@ internal static class Materialization
         {
             PendingSimple s => rewriter.Rewrite(s.Stmt),
             PendingIf i => new If(rewriter.Rewrite(i.Condition), Build(i.Then), i.Else is null ? Block.Empty : Build(i.Else)) { Loc = i.Loc },
-            PendingFor f => new For(f.Index, rewriter.Rewrite(f.Start), rewriter.Rewrite(f.Stop), rewriter.Rewrite(f.Step), Build(f.Body)) { Loc = f.Loc },
+            PendingFor f => new For(f.Index, rewriter.Rewrite(f.Start), rewriter.Rewrite(f.Stop), rewriter.Rewrite(f.Step), Build(f.Body)) { Loc = f.Loc, Parallel = f.Parallel },
             PendingWhile w => new While(Build(w.Prelude), rewriter.Rewrite(w.Condition), Build(w.Body)) { Loc = w.Loc },
             _ => throw new JitInternalException($"unknown pending statement {item.GetType().Name}"),
         };

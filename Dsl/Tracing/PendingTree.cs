@@ -34,9 +34,12 @@ internal sealed class PendingIf(int seq, Expr condition, PendingBlock then, Sour
     public PendingBlock? Else { get; set; }
 }
 
-internal sealed class PendingFor(int seq, Local index, Expr start, Expr stop, Expr step, PendingBlock body, SourceLoc loc)
+internal sealed class PendingFor(int seq, Local index, Expr start, Expr stop, Expr step, PendingBlock body, SourceLoc loc, bool parallel)
     : PendingStmt(seq, loc)
 {
+    /// <summary>A <c>PRange</c>.</summary>
+    public bool Parallel { get; } = parallel;
+
     public Local Index { get; } = index;
 
     public Expr Start { get; } = start;

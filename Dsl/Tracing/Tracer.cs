@@ -263,7 +263,7 @@ internal sealed class Tracer
         return elseBlock;
     }
 
-    public void For(Val start, Val stop, Val step, Action<Val> body, SourceLoc loc)
+    public void For(Val start, Val stop, Val step, Action<Val> body, SourceLoc loc, bool parallel = false)
     {
         var (from, to, by) = (Use(start), Use(stop), Use(step));
         var seq = nextSeq++;
@@ -272,7 +272,7 @@ internal sealed class Tracer
         var block = TraceBlock(() => body(new Val(this, new LocalRef(index) { Loc = loc })));
         frame.End = nextSeq - 1;
         loops.Remove(frame);
-        Top.Items.Add(new PendingFor(seq, index, from, to, by, block, loc));
+        Top.Items.Add(new PendingFor(seq, index, from, to, by, block, loc, parallel));
     }
 
     public void While(Func<Val> condition, Action body, SourceLoc loc)

@@ -51,6 +51,32 @@ internal sealed record For(Local Index, Expr Start, Expr Stop, Expr Step, Block 
     /// elements, each read and written at the index alone, so its body may run on several elements at once.
     /// </summary>
     public bool Elementwise { get; init; }
+
+    /// <summary>
+    /// <c>PRange</c>, or a loop fusion made for a parallel kernel: its iterations may run on several threads (in a
+    /// kernel compiled with <c>Parallel</c>; serially otherwise). Type inference has checked that the body writes no
+    /// variable from outside except the <see cref="Reductions"/>.
+    /// </summary>
+    public bool Parallel { get; init; }
+
+    /// <summary>The variables from outside a parallel loop that its body updates as <c>v = v op e</c>.</summary>
+    public NodeList<ParallelReduction> Reductions { get; init; }
+}
+
+/// <summary>
+/// A variable a parallel loop's body updates only as <c>v = v op e</c> (<c>e</c> not reading <c>v</c>): each thread
+/// starts from the operation's identity, and the partial results are combined with the value before the loop.
+/// </summary>
+internal sealed record ParallelReduction(Local Variable, ReductionOperator Op);
+
+/// <summary>The operations a parallel loop can reduce with; <c>v -= e</c> sums the <c>e</c> and subtracts the sum, as Numba does.</summary>
+internal enum ReductionOperator
+{
+    Add,
+    Subtract,
+    Multiply,
+    Min,
+    Max,
 }
 
 /// <summary>

@@ -70,7 +70,8 @@ internal sealed class TreePrinter
                 }
                 break;
             case For f:
-                Line(depth, $"for {f.Index.Name} in range({Expr(f.Start)}, {Expr(f.Stop)}, {Expr(f.Step)}):", f.Loc);
+                var reductions = f.Reductions.Count == 0 ? "" : $"  # reductions: {string.Join(", ", f.Reductions.Select(r => $"{r.Variable.Name} ({r.Op.ToString().ToLowerInvariant()})"))}";
+                Line(depth, $"for {f.Index.Name} in {(f.Parallel ? "prange" : "range")}({Expr(f.Start)}, {Expr(f.Stop)}, {Expr(f.Step)}):{reductions}", f.Loc);
                 PrintBlock(f.Body, depth + 1);
                 break;
             case While w:

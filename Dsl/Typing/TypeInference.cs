@@ -123,7 +123,10 @@ internal sealed partial class TypeInference
                 var step = TypeInteger(f.Step, "step of a range", f.Loc);
                 if (step is Const { Value: 0L })
                     throw new TypingException(ErrorCodes.ZeroStep, "a For loop's step must not be zero", f.Loc);
-                return new For(f.Index, TypeInteger(f.Start, "start of a range", f.Loc), TypeInteger(f.Stop, "stop of a range", f.Loc), step, TypeBlock(f.Body)) { Loc = f.Loc };
+                var loop = new For(f.Index, TypeInteger(f.Start, "start of a range", f.Loc), TypeInteger(f.Stop, "stop of a range", f.Loc), step, TypeBlock(f.Body))
+                    { Loc = f.Loc, Parallel = f.Parallel };
+                // Checked whether or not the kernel is compiled parallel: a PRange means the same everywhere.
+                return f.Parallel ? loop with { Reductions = ParallelLoops.Reductions(loop, localTypes) } : loop;
             }
             case While w:
             {

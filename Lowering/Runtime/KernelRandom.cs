@@ -37,9 +37,11 @@ internal sealed unsafe class KernelRandom
     public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong Next()
+    private ulong Next() => Next(State);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Next(ulong* s)
     {
-        var s = State;
         var result = ulong.RotateLeft(s[1] * 5, 7) * 9;
         var t = s[1] << 17;
         s[2] ^= s[0];
@@ -49,6 +51,47 @@ internal sealed unsafe class KernelRandom
         s[2] ^= t;
         s[3] = ulong.RotateLeft(s[3], 45);
         return result;
+    }
+
+    /// <summary>
+    /// Generators for the chunks of a parallel loop: chunk k starts where this one would be after k + 1 jumps of
+    /// 2^128 draws (xoshiro's jump function), and this one continues after <paramref name="count"/> + 1 jumps, so
+    /// no two streams overlap and a seeded kernel gives the same numbers for a given thread count.
+    /// </summary>
+    public KernelRandom[] Split(int count) => Split(State, count);
+
+    /// <summary><see cref="Split(int)"/> of the generator whose state is at <paramref name="state"/> (native code knows only that).</summary>
+    public static KernelRandom[] Split(ulong* state, int count)
+    {
+        var generators = new KernelRandom[count];
+        for (var k = 0; k < count; k++)
+        {
+            Jump(state);
+            generators[k] = new KernelRandom(0);
+            new ReadOnlySpan<ulong>(state, 4).CopyTo(new Span<ulong>(generators[k].State, 4));
+        }
+        Jump(state);
+        return generators;
+    }
+
+    private static void Jump(ulong* state)
+    {
+        ReadOnlySpan<ulong> polynomial = [0x180EC6D33CFD0ABA, 0xD5A61266F0C9392C, 0xA9582618E03FC9AA, 0x39ABDC4529B1661C];
+        Span<ulong> jumped = stackalloc ulong[4];
+        jumped.Clear();
+        foreach (var word in polynomial)
+        {
+            for (var bit = 0; bit < 64; bit++)
+            {
+                if ((word & (1UL << bit)) != 0)
+                {
+                    for (var k = 0; k < 4; k++)
+                        jumped[k] ^= state[k];
+                }
+                Next(state);
+            }
+        }
+        jumped.CopyTo(new Span<ulong>(state, 4));
     }
 
     private void Seed(ulong seed) => SeededState(seed).CopyTo(new Span<ulong>(State, 4));

@@ -22,11 +22,12 @@ internal static class VectorMemory
     public static void Unpin(GCHandle pin) => pin.Free();
 
     /// <summary>
-    /// The index of the first element of pinned data at <paramref name="address"/> that starts an
-    /// <paramref name="alignment"/>-byte block (.NET aligns array data to at least 8 bytes, so it is exact for
-    /// doubles and floats), below <c>alignment / elementSize</c>.
+    /// The first index from <paramref name="index"/> on whose element, in pinned data at <paramref name="address"/>,
+    /// starts an <paramref name="alignment"/>-byte block (.NET aligns array data to at least 8 bytes, so it is exact
+    /// for doubles and floats), less than <c>alignment / elementSize</c> past it.
     /// </summary>
-    public static int FirstAligned(nint address, int elementSize, int alignment) => (int)((alignment - (address & (alignment - 1))) & (alignment - 1)) / elementSize;
+    public static int FirstAligned(nint address, int index, int elementSize, int alignment) =>
+        index + (int)((alignment - ((address + (nint)index * elementSize) & (alignment - 1))) & (alignment - 1)) / elementSize;
 
     /// <summary>Orders the non-temporal stores before anything that follows them (they bypass the cache's ordering).</summary>
     public static void StoreFence()

@@ -97,7 +97,7 @@ public sealed class LlvmCacheTests
     public void ConcurrentWritersLeaveOneWholeEntry()
     {
         var payloads = Enumerable.Range(0, 16).Select(k => Enumerable.Repeat((byte)k, 100_000 + k).ToArray()).ToArray();
-        Parallel.ForEach(payloads, payload => ObjectCache.Write("contended", payload));
+        System.Threading.Tasks.Parallel.ForEach(payloads, payload => ObjectCache.Write("contended", payload));
         var read = ObjectCache.TryRead("contended");
         Assert.IsNotNull(read);
         Assert.IsTrue(payloads.Any(p => p.AsSpan().SequenceEqual(read)));

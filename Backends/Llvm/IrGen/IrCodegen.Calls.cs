@@ -16,6 +16,8 @@ internal sealed partial class IrCodegen
             return StridedCall(call);
         if (type == typeof(VectorMemory))
             return VectorMemoryCall(call);
+        if (type == typeof(ParallelLoop))
+            return ParallelLoopCall(call);
         if (type == typeof(System.Runtime.Intrinsics.Vector512) || type == typeof(System.Runtime.Intrinsics.Vector256) || type == typeof(System.Runtime.Intrinsics.Vector128))
             return VectorCall(call);
         if (type == typeof(Throw) && name == nameof(Throw.BroadcastMismatch))

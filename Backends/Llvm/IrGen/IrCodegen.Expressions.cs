@@ -268,7 +268,7 @@ internal sealed partial class IrCodegen
         var element = allocation.Type.GetElementType()!;
         var data = f.Emit("ptr", $"call ptr {allocate.Ref}(ptr %ctx, i32 {IrType.DTypeCode(element)}, i32 {dimensions.Length}, ptr {shape})");
         var failed = f.Emit("i1", $"icmp eq ptr {data.Ref}, null");
-        FailWhen(failed, NativeError.AllocationFailed, I64(0), I64(0), site: null);
+        FailWhen(failed, NativeError.CallbackFailed, I64(0), I64(0), site: null);
         return Aggregate(IrType.ArrayOf(dimensions.Length), [data, .. dimensions]);
     }
 

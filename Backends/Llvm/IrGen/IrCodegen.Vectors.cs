@@ -30,12 +30,15 @@ internal sealed partial class IrCodegen
                 return Void;
             case nameof(VectorMemory.FirstAligned):
             {
-                var alignment = Convert(args[2], "i64");
+                var (index, elementSize, alignment) = (Convert(args[1], "i64"), Convert(args[2], "i64"), Convert(args[3], "i64"));
+                var offset = f.Emit("i64", $"mul i64 {index.Ref}, {elementSize.Ref}");
+                var address = f.Emit("i64", $"add i64 {args[0].Ref}, {offset.Ref}");
                 var mask = f.Emit("i64", $"sub i64 {alignment.Ref}, 1");
-                var misalignment = f.Emit("i64", $"and i64 {args[0].Ref}, {mask.Ref}");
+                var misalignment = f.Emit("i64", $"and i64 {address.Ref}, {mask.Ref}");
                 var gap = f.Emit("i64", $"sub i64 {alignment.Ref}, {misalignment.Ref}");
                 var bytes = f.Emit("i64", $"and i64 {gap.Ref}, {mask.Ref}");
-                return Convert(f.Emit("i64", $"udiv i64 {bytes.Ref}, {Convert(args[1], "i64").Ref}"), "i32");
+                var ahead = f.Emit("i64", $"udiv i64 {bytes.Ref}, {elementSize.Ref}");
+                return Convert(f.Emit("i64", $"add i64 {index.Ref}, {ahead.Ref}"), "i32");
             }
         }
         var element = IrType.InMemory(call.Method.GetGenericArguments()[0]);

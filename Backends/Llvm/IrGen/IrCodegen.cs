@@ -16,11 +16,12 @@ internal sealed partial class IrCodegen
 {
     private static readonly IrValue Void = new("", "void");
 
-    private readonly IrFunction f = new();
+    // The function being written: the entry point, or a parallel loop's chunk function (IrCodegen.Parallel).
+    private IrFunction f = new();
     private readonly IrDeclarations declarations;
     private readonly string fastMath;
     private readonly List<string> sites = [];
-    private readonly Stack<Scope> scopes = new();
+    private Stack<Scope> scopes = new();
 
     private IrCodegen(IrDeclarations declarations, FastMath fastMath)
     {
@@ -50,6 +51,8 @@ internal sealed partial class IrCodegen
         entry.Append($"define i32 @{symbol}(ptr noalias %ctx, ptr noalias readonly %argv, ptr noalias %ret) #{IrDeclarations.KernelAttributes} {{\n");
         codegen.f.WriteTo(entry);
         entry.Append("}\n\n");
+        foreach (var chunk in codegen.chunkFunctions)
+            entry.Append(chunk).Append("\n\n");
         var entryText = entry.ToString();
         IrPrelude.WriteUsed(text, entryText);
         text.Append(entryText);

@@ -1,0 +1,205 @@
+using JitDsl.Dsl.Tree;
+
+namespace JitDsl.Dsl.Typing;
+
+/// <summary>
+/// What makes a loop's iterations safe to run on several threads in any order: its body may write variables
+/// declared inside it freely, arrays at will (as in Numba, each iteration should write its own elements), and a
+/// variable from outside only as a reduction, <c>v = v op e</c> with op + − * Min Max and <c>e</c> not reading
+/// <c>v</c>, never reading <c>v</c> otherwise; and nothing leaves the loop early. Anything else would make the
+/// result depend on which thread ran when, the silent wrong answers of Numba's issues #4922, #7344 and #8515.
+/// </summary>
+internal static class ParallelLoops
+{
+    /// <summary>The reductions of a <c>PRange</c> body; a <see cref="TypingException"/> naming the line if it is not parallel.</summary>
+    public static NodeList<ParallelReduction> Reductions(For loop, IReadOnlyDictionary<Local, JitType> localTypes)
+    {
+        var analysis = new Analysis(loop, localTypes);
+        return analysis.Problem is { } problem ? throw problem : analysis.Reductions;
+    }
+
+    /// <summary>The reductions of a loop fusion made, or null when it must stay serial.</summary>
+    public static NodeList<ParallelReduction>? TryReductions(For loop, IReadOnlyDictionary<Local, JitType> localTypes)
+    {
+        var analysis = new Analysis(loop, localTypes);
+        return analysis.Problem is null ? analysis.Reductions : (NodeList<ParallelReduction>?)null;
+    }
+
+    private sealed class Analysis
+    {
+        private readonly IReadOnlyDictionary<Local, JitType> localTypes;
+        private readonly HashSet<Local> declared = [];
+        private readonly Dictionary<Local, (ReductionOperator Op, SourceLoc Loc)> reductions = [];
+        private readonly Dictionary<Local, SourceLoc> reads = [];
+
+        public Analysis(For loop, IReadOnlyDictionary<Local, JitType> localTypes)
+        {
+            this.localTypes = localTypes;
+            declared.Add(loop.Index);
+            Declarations(loop.Body);
+            Walk(loop.Body, loopDepth: 0);
+            foreach (var (variable, (_, loc)) in reductions)
+            {
+                if (Problem is null && reads.TryGetValue(variable, out var read))
+                {
+                    Problem = new TypingException(ErrorCodes.ParallelReductionUse,
+                        $"`{variable.Name}` is a reduction of the PRange loop (updated at {loc}) and is also read here: each thread " +
+                        "sees only its own partial value until the loop ends; read it after the loop", read);
+                }
+            }
+            Reductions = reductions.Select(r => new ParallelReduction(r.Key, r.Value.Op)).OrderBy(r => r.Variable.Id).ToArray();
+        }
+
+        public NodeList<ParallelReduction> Reductions { get; }
+
+        public TypingException? Problem { get; private set; }
+
+        private void Declarations(Block block)
+        {
+            foreach (var statement in block.Statements)
+            {
+                switch (statement)
+                {
+                    case Declare d:
+                        declared.Add(d.Local);
+                        break;
+                    case If i:
+                        Declarations(i.Then);
+                        Declarations(i.Else);
+                        break;
+                    case For f:
+                        declared.Add(f.Index);
+                        Declarations(f.Body);
+                        break;
+                    case While w:
+                        Declarations(w.Prelude);
+                        Declarations(w.Body);
+                        break;
+                }
+            }
+        }
+
+        private void Walk(Block block, int loopDepth)
+        {
+            foreach (var statement in block.Statements)
+            {
+                switch (statement)
+                {
+                    case Assign a when !declared.Contains(a.Local):
+                        Update(a);
+                        break;
+                    case Assign a:
+                        Read(a.Value, a.Loc);
+                        break;
+                    case Declare d:
+                        Read(d.Init, d.Loc);
+                        break;
+                    case Store s:
+                        Read(s.Array, s.Loc);
+                        foreach (var index in s.Indices)
+                            Read(index, s.Loc);
+                        Read(s.Value, s.Loc);
+                        break;
+                    case Fill f:
+                        Read(f.Array, f.Loc);
+                        Read(f.Value, f.Loc);
+                        break;
+                    case If i:
+                        Read(i.Condition, i.Loc);
+                        Walk(i.Then, loopDepth);
+                        Walk(i.Else, loopDepth);
+                        break;
+                    case For f:
+                        Read(f.Start, f.Loc);
+                        Read(f.Stop, f.Loc);
+                        Read(f.Step, f.Loc);
+                        Walk(f.Body, loopDepth + 1);
+                        break;
+                    case While w:
+                        Walk(w.Prelude, loopDepth + 1);
+                        Read(w.Condition, w.Loc);
+                        Walk(w.Body, loopDepth + 1);
+                        break;
+                    case Break when loopDepth == 0:
+                        Fail(ErrorCodes.ParallelExit, "`Break` would leave a PRange loop, whose iterations run in no fixed order; use a serial `For`", statement.Loc);
+                        break;
+                    case Return:
+                        Fail(ErrorCodes.ParallelExit, "`Return` inside a PRange loop, whose iterations run in no fixed order; use a serial `For`", statement.Loc);
+                        break;
+                    case Evaluate e:
+                        Read(e.Value, e.Loc);
+                        break;
+                    case SeedRandom s:
+                        Read(s.Seed, s.Loc);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>A write of a variable from outside the loop: it must be a reduction, always with the same operation.</summary>
+        private void Update(Assign assign)
+        {
+            var variable = assign.Local;
+            if (Reduction(variable, assign.Value) is not var (op, operand))
+            {
+                Fail(ErrorCodes.ParallelWrite,
+                    $"`{variable.Name}` is declared outside the PRange loop and written inside it: its value after the loop would depend " +
+                    $"on which thread wrote last. Declare it inside the body, or update it only as `{variable.Name} = {variable.Name} op e` " +
+                    "(op + - * Min Max) to make it a reduction", assign.Loc);
+                return;
+            }
+            Read(operand, assign.Loc);
+            if (reductions.TryGetValue(variable, out var earlier) && earlier.Op != op)
+            {
+                Fail(ErrorCodes.ParallelReductionUse,
+                    $"`{variable.Name}` is reduced with {Describe(earlier.Op)} at {earlier.Loc} and with {Describe(op)} here: a PRange reduction takes one operation",
+                    assign.Loc);
+                return;
+            }
+            reductions.TryAdd(variable, (op, assign.Loc));
+        }
+
+        /// <summary><c>v op e</c> or <c>e op v</c> (for commutative ops), <c>v</c> possibly widened and the result narrowed back.</summary>
+        private (ReductionOperator Op, Expr Operand)? Reduction(Local variable, Expr value) =>
+            Arithmetic(variable, Unwrap(value), minMax: localTypes[variable].DType is not (DType.Complex128 or DType.Bool));
+
+        private static (ReductionOperator Op, Expr Operand)? Arithmetic(Local variable, Expr value, bool minMax)
+        {
+            bool Is(Expr e) => Unwrap(e) is LocalRef r && r.Local == variable;
+            (ReductionOperator, Expr)? Either(ReductionOperator op, Expr left, Expr right) =>
+                Is(left) ? (op, right) : Is(right) ? (op, left) : null;
+            return value switch
+            {
+                Binary { Op: BinaryOp.Add } b => Either(ReductionOperator.Add, b.Left, b.Right),
+                Binary { Op: BinaryOp.Multiply } b => Either(ReductionOperator.Multiply, b.Left, b.Right),
+                Binary { Op: BinaryOp.Subtract } b when Is(b.Left) => (ReductionOperator.Subtract, b.Right),
+                MathCall { Function: MathFunction.Min, Args: [var a, var b] } when minMax => Either(ReductionOperator.Min, a, b),
+                MathCall { Function: MathFunction.Max, Args: [var a, var b] } when minMax => Either(ReductionOperator.Max, a, b),
+                _ => null,
+            } is var (op, operand) && !Reads(operand, variable) ? (op, operand) : null;
+        }
+
+        private static Expr Unwrap(Expr e) => e is Cast c ? Unwrap(c.Operand) : e;
+
+        private static bool Reads(Expr e, Local variable) =>
+            e is LocalRef r ? r.Local == variable : TreeWalk.Children(e).Any(child => Reads(child, variable));
+
+        private void Read(Expr e, SourceLoc loc)
+        {
+            if (e is LocalRef r)
+                reads.TryAdd(r.Local, e.Loc.IsKnown ? e.Loc : loc);
+            foreach (var child in TreeWalk.Children(e))
+                Read(child, loc);
+        }
+
+        private void Fail(string code, string problem, SourceLoc loc) => Problem ??= new TypingException(code, problem, loc);
+
+        private static string Describe(ReductionOperator op) => op switch
+        {
+            ReductionOperator.Add => "+",
+            ReductionOperator.Subtract => "-",
+            ReductionOperator.Multiply => "*",
+            _ => op.ToString(),
+        };
+    }
+}
