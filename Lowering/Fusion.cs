@@ -394,7 +394,9 @@ internal sealed class Fusion
             if (noIdentity)
                 output.Add(new Evaluate(new ShapeCheck(ShapeRule.NonEmpty, [Size(layout.Shape)], emptyMessage) { Loc = loc, Type = Int64 }) { Loc = loc });
             var accumulator = new Accumulator(this, r, operand.T.DType, output, output);
-            output.Add(Loops(layout, output, operand, (element, _, body) => accumulator.Add(element, body)));
+            // A ufunc's fold is the left fold NumPy defines, in order: a chunked fold would be another function
+            // for a ufunc that is not associative (Numba's parallel target gets clip_add's wrong this way).
+            output.Add(Loops(layout, output, operand, (element, _, body) => accumulator.Add(element, body), inParallel: r.Ufunc is null));
             return accumulator.Result(Size(layout.Shape));
         }
 
@@ -658,7 +660,7 @@ internal sealed class Fusion
     /// common case: arrays of one length), which reads each array at the index alone and so can be vectorised,
     /// and the general one. Scalars are computed once for both.
     /// </remarks>
-    private Stmt Loops(Layout layout, List<Stmt> before, Expr e, Action<Expr, NodeList<Expr>, List<Stmt>> body)
+    private Stmt Loops(Layout layout, List<Stmt> before, Expr e, Action<Expr, NodeList<Expr>, List<Stmt>> body, bool inParallel = true)
     {
         var hoisted = new Dictionary<Expr, Expr>(NodeIdentity.Instance);
         var factors = layout.Stretch.Values.SelectMany(f => f).OfType<Expr>().ToList();
@@ -680,7 +682,8 @@ internal sealed class Fusion
             var block = new Block(statements.ToArray());
             for (var axis = indices.Length - 1; axis > 0; axis--)
                 block = new Block([LoopOver(axis, block)]);
-            return Parallelized(LoopOver(0, block) with { Elementwise = elementwise });
+            var loop = LoopOver(0, block) with { Elementwise = elementwise };
+            return inParallel ? Parallelized(loop) : loop;
 
             For LoopOver(int axis, Block loopBody) =>
                 new(indices[axis], Literal(0L, DType.Int64), version.Shape[axis], Literal(1L, DType.Int64), loopBody) { Loc = e.Loc };

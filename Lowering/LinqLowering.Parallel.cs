@@ -46,7 +46,7 @@ internal sealed partial class LinqLowering
         chunkStatements.AddRange(accumulators.Select(a => L.Assign(L.ArrayAccess(a.Partials, chunk), a.Accumulator)));
         Linq.ParameterExpression[] parameters = [first, end, chunk, chunkRandom];
         var lambda = L.Lambda<ParallelLoop.ChunkBody>(
-            CopyIn(L.Block(typeof(void), accumulators.Select(a => a.Accumulator), chunkStatements), parameters), "chunk", parameters);
+            CopyIn(L.Block(typeof(void), accumulators.Select(a => a.Accumulator), chunkStatements), parameters), $"{f.Index.Name}_chunk", parameters);
         statements.Add(L.Call(Method(typeof(ParallelLoop), nameof(ParallelLoop.Run)), iterations, chunks,
             drawsRandom ? Random() : L.Constant(null, typeof(KernelRandom)), lambda));
         if (f.Reductions.Count > 0)

@@ -59,7 +59,8 @@ internal sealed partial class LinqLowering
         // first (a quarter less memory traffic for y = a·x + b), from its first vector-aligned element on. The
         // elements before it and after the last whole vector are vectors too, overlapping their neighbours (the
         // same values again): every element goes through the same vector functions wherever the GC put the
-        // array, so results do not depend on its address. A smaller result stays in the cache for its reader.
+        // array (which lanes share a vector does move with it: docs/SEMANTICS.md says what that changes). A
+        // smaller result stays in the cache for its reader.
         var pin = L.Variable(typeof(System.Runtime.InteropServices.GCHandle), "pin");
         var address = L.Variable(typeof(nint), "address");
         var cachedStore = L.Call(VectorMethod("Store", width.Bytes, element), value, target, index);

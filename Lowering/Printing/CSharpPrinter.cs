@@ -39,7 +39,7 @@ internal sealed class CSharpPrinter
         collector.Visit(root.Body);
     }
 
-    /// <summary>Finds jump targets and the device functions invoked in place.</summary>
+    /// <summary>Finds jump targets, the device functions invoked in place and the chunk functions of parallel loops.</summary>
     private sealed class Collector(CSharpPrinter printer) : ExpressionVisitor
     {
         protected override Expression VisitGoto(GotoExpression node)
@@ -59,7 +59,16 @@ internal sealed class CSharpPrinter
             return node;
         }
 
-        protected override Expression VisitLambda<T>(Expression<T> node) => node;
+        /// <summary>A lambda passed as a value (a parallel loop's chunk): printed as a function of its own.</summary>
+        protected override Expression VisitLambda<T>(Expression<T> node)
+        {
+            if (!printer.functions.Contains(node))
+            {
+                printer.functions.Add(node);
+                Visit(node.Body);
+            }
+            return node;
+        }
     }
 
     private void PrintFunction(LambdaExpression lambda)
@@ -270,6 +279,8 @@ internal sealed class CSharpPrinter
                 return ($"{Expr(c.Test, Precedence.OrElse)} ? {Expr(c.IfTrue, Precedence.Conditional)} : {Expr(c.IfFalse, Precedence.Conditional)}", Precedence.Conditional);
             case InvocationExpression { Expression: LambdaExpression lambda } call:
                 return ($"{lambda.Name ?? "function"}({List(call.Arguments)})", Precedence.Primary);
+            case LambdaExpression lambda:
+                return (lambda.Name ?? "function", Precedence.Primary);
             case DefaultExpression d:
                 return ($"default({TypeName(d.Type)})", Precedence.Primary);
             default:
