@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "showcase" => ShowcaseRunner.Run(args[1..]),
     "bench" => RunBenchmarks(args[1..]),
     "cache-probe" => CompileProbe.Run(args[1..]),
+    "scaling" => ParallelProbe.Scaling(args[1..]),
     _ => Usage(),
 };
 
@@ -25,6 +26,7 @@ static int Usage()
         usage: dotnet run -c Release --project Bench -- <command>
           showcase [--quick] [--json PATH]   the chapter's workloads, checked and timed side by side
           bench [BenchmarkDotNet options]    the same workloads under BenchmarkDotNet (e.g. --filter '*sum_squares*')
+          scaling [--quick]                  parallel_sum and fused_expr: thread counts × array sizes, and a region's cost
         """);
     return 2;
 }

@@ -138,7 +138,8 @@ internal static class ForkJoin
                 var region = Volatile.Read(ref current);
                 if (region is not null && region.Generation != seen)
                     return region;
-                if (spins++ < SpinsBeforeSleep)
+                // After a region with more chunks than cores, a spinning worker would take a core from one still running.
+                if (spins++ < SpinsBeforeSleep && (region?.Chunks ?? 0) <= Environment.ProcessorCount)
                 {
                     Thread.SpinWait(64);
                     continue;

@@ -41,6 +41,7 @@ internal static class ShowcaseRunner
         });
 
         var failures = PrintTable(results);
+        ParallelProbe.PrintRegionCost();
         var compile = Jit.IsAvailable(Backend.Llvm) ? PrintCompileTimes() : null;
         if (jsonPath is not null)
         {

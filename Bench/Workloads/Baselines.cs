@@ -68,27 +68,53 @@ public static class Baselines
     public static int[,] MandelbrotLoop(int width, int height, int maxIterations)
     {
         var counts = new int[height, width];
-        var (dx, dy) = (3.0 / width, 3.0 / height);
         for (var row = 0; row < height; row++)
-        {
-            for (var col = 0; col < width; col++)
-            {
-                var c = new Complex(-2.0 + col * dx, -1.5 + row * dy);
-                var z = Complex.Zero;
-                var count = maxIterations;
-                for (var k = 0; k < maxIterations; k++)
-                {
-                    z = z * z + c;
-                    if (Complex.Abs(z) > 2.0)
-                    {
-                        count = k;
-                        break;
-                    }
-                }
-                counts[row, col] = count;
-            }
-        }
+            MandelbrotRow(counts, row, maxIterations);
         return counts;
+    }
+
+    /// <summary>The rows on every core, as a C# programmer parallelises the loop: <c>Parallel.For</c>.</summary>
+    public static int[,] MandelbrotParallelFor(int width, int height, int maxIterations)
+    {
+        var counts = new int[height, width];
+        System.Threading.Tasks.Parallel.For(0, height, row => MandelbrotRow(counts, row, maxIterations));
+        return counts;
+    }
+
+    private static void MandelbrotRow(int[,] counts, int row, int maxIterations)
+    {
+        var (height, width) = (counts.GetLength(0), counts.GetLength(1));
+        var (dx, dy) = (3.0 / width, 3.0 / height);
+        for (var col = 0; col < width; col++)
+        {
+            var c = new Complex(-2.0 + col * dx, -1.5 + row * dy);
+            var z = Complex.Zero;
+            var count = maxIterations;
+            for (var k = 0; k < maxIterations; k++)
+            {
+                z = z * z + c;
+                if (Complex.Abs(z) > 2.0)
+                {
+                    count = k;
+                    break;
+                }
+            }
+            counts[row, col] = count;
+        }
+    }
+
+    /// <summary>Σ x², a range per core with its own partial sum (<c>Parallel.For</c> with a range partitioner).</summary>
+    public static double SumSquaresParallelFor(double[] x)
+    {
+        var partials = new System.Collections.Concurrent.ConcurrentBag<double>();
+        System.Threading.Tasks.Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, x.Length, Math.Max(1, x.Length / Environment.ProcessorCount)), range =>
+        {
+            var sum = 0.0;
+            for (var i = range.Item1; i < range.Item2; i++)
+                sum += x[i] * x[i];
+            partials.Add(sum);
+        });
+        return partials.Sum();
     }
 
     public static double[] FusedExpressionLoop(double[] x)

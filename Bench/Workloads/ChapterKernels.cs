@@ -6,15 +6,17 @@ namespace JitDsl.Bench.Workloads;
 /// <summary>
 /// The chapter's kernels written with JitDsl, as a user would, named as the chapter names them. Each method
 /// defines (traces) a fresh kernel, so that the first call of what it returns measures compilation; the
-/// options choose the backend (and fast-math) that compiles it.
+/// options choose the backend (and fast-math) that compiles it. Loops whose iterations are independent are
+/// <c>PRange</c>s, as in the chapter's parallel versions: compiled with <c>Parallel</c> they run on all cores,
+/// without it they are the same serial loops as <c>For</c>.
 /// </summary>
 public static class ChapterKernels
 {
-    /// <summary>Σ a[i]², compiled lazily at the first call (like <c>@njit</c>).</summary>
+    /// <summary>Σ a[i]², compiled lazily at the first call (like <c>@njit</c>); in parallel, the chapter's parallel_sum.</summary>
     public static Kernel SumSquares(JitOptions? options = null) => Jit.Kernel((Arr a) =>
     {
         var total = Var(0.0);
-        For(a.Length, i => total.Value += a[i] * a[i]);
+        PRange(a.Length, i => total.Value += a[i] * a[i]);
         return total;
     }, options, name: "sum_squares");
 
@@ -37,7 +39,7 @@ public static class ChapterKernels
         return Jit.Kernel((Arr x, Arr y) =>
         {
             var result = EmptyLike(x);
-            For(x.Length, i => result[i] = clipAdd.Call(x[i], y[i]));
+            PRange(x.Length, i => result[i] = clipAdd.Call(x[i], y[i]));
             return result;
         }, options, name: "clip_add_arrays");
     }
@@ -47,7 +49,7 @@ public static class ChapterKernels
     {
         Seed(seed);
         var inside = Var(0);
-        For(samples, _ =>
+        PRange(samples, _ =>
         {
             var x = Uniform();
             var y = Uniform();
@@ -77,7 +79,7 @@ public static class ChapterKernels
             var counts = Empty(DType.Int32, height, width);
             var dx = (1.0 - -2.0) / width;
             var dy = (1.5 - -1.5) / height;
-            For(height, row => For(width, col =>
+            PRange(height, row => For(width, col =>
                 counts[row, col] = pixel.Call(Complex128(-2.0 + col * dx, -1.5 + row * dy), maxIterations)));
             return counts;
         }, options, name: "mandelbrot_set");
@@ -91,7 +93,7 @@ public static class ChapterKernels
     public static Kernel FusedExpression(JitOptions? options = null) => Jit.Kernel((Arr x) =>
     {
         var result = EmptyLike(x);
-        For(x.Length, i =>
+        PRange(x.Length, i =>
         {
             var v = x[i];
             result[i] = Sqrt(v * v + Sin(v) * Exp(-v));

@@ -16,6 +16,8 @@ public static class ChapterWorkloads
     private static readonly JitOptions Clr = new() { Backend = Backend.Clr };
     private static readonly JitOptions Llvm = new() { Backend = Backend.Llvm };
     private static readonly JitOptions LlvmFastMath = Llvm with { FastMath = true };
+    private static readonly JitOptions ClrParallel = Clr with { Parallel = true };
+    private static readonly JitOptions LlvmParallel = Llvm with { Parallel = true };
 
     public static IReadOnlyList<Workload> All(int n = StandardSize, int mandelbrotSide = MandelbrotSide) =>
         [SumSquares(n), NormSquared(n), ClipAdd(n), MonteCarloPi(n), Mandelbrot(mandelbrotSide), FusedExpression(n)];
@@ -41,11 +43,12 @@ public static class ChapterWorkloads
             new Variant("csharp_arrays", () => () => Baselines.SumSquaresArrays(x)),
             // Hand-vectorised by .NET: as fast as this machine reads the array, the bound fast-math aims at.
             new Variant("csharp_tensorprimitives", () => () => TensorPrimitives.SumOfSquares<double>(x)),
+            new Variant("csharp_parallel_for", () => () => Baselines.SumSquaresParallelFor(x)),
             .. JitDsl(options =>
             {
                 var kernel = ChapterKernels.SumSquares(options);
                 return () => kernel.Invoke(x)!;
-            }, fastMath: true),
+            }, fastMath: true, parallel: true),
         ]);
     }
 
@@ -75,7 +78,7 @@ public static class ChapterWorkloads
             {
                 var kernel = ChapterKernels.ClipAdd(options);
                 return () => kernel.Invoke(x, y)!;
-            }),
+            }, parallel: true),
         ]);
     }
 
@@ -88,18 +91,19 @@ public static class ChapterWorkloads
             {
                 var kernel = ChapterKernels.MonteCarloPi(options);
                 return () => kernel.Invoke((long)n, 2024L)!;
-            }),
+            }, parallel: true),
         ]);
 
     public static Workload Mandelbrot(int side = MandelbrotSide) =>
         new("mandelbrot", (long)side * side, side == MandelbrotSide ? new Expected(46723541) : null,
         [
             new Variant("csharp_loop", () => () => Baselines.MandelbrotLoop(side, side, MandelbrotIterations)),
+            new Variant("csharp_parallel_for", () => () => Baselines.MandelbrotParallelFor(side, side, MandelbrotIterations)),
             .. JitDsl(options =>
             {
                 var kernel = ChapterKernels.MandelbrotSet(options);
                 return () => kernel.Invoke(side, side, MandelbrotIterations)!;
-            }),
+            }, parallel: true),
         ]);
 
     public static Workload FusedExpression(int n = StandardSize)
@@ -119,24 +123,31 @@ public static class ChapterWorkloads
             {
                 var kernel = ChapterKernels.FusedExpression(options);
                 return () => kernel.Invoke(x)!;
-            }, fastMath: true),
+            }, fastMath: true, parallel: true),
             .. JitDsl(options =>
             {
                 var map = ChapterKernels.FusedExpressionMap(options);
                 return () => map.Invoke(x)!;
-            }, fastMath: true, prefix: "jitdsl_map"),
+            }, fastMath: true, parallel: true, prefix: "jitdsl_map"),
         ]);
     }
 
-    /// <summary>JitDsl's variants of a workload: one per available backend, and LLVM with fast-math where it matters.</summary>
-    private static IEnumerable<Variant> JitDsl(Func<JitOptions, Func<object>> define, bool fastMath = false, string prefix = "jitdsl")
+    /// <summary>
+    /// JitDsl's variants of a workload: one per available backend, LLVM with fast-math where it matters, and each
+    /// backend with <c>Parallel</c> (on every core, <see cref="Threads"/>) where the kernel has parallel loops.
+    /// </summary>
+    private static IEnumerable<Variant> JitDsl(Func<JitOptions, Func<object>> define, bool fastMath = false, bool parallel = false, string prefix = "jitdsl")
     {
         yield return new Variant($"{prefix}_clr", () => define(Clr));
+        if (parallel)
+            yield return new Variant($"{prefix}_clr_parallel", () => define(ClrParallel));
         if (!Jit.IsAvailable(Backend.Llvm))
             yield break;
         yield return new Variant($"{prefix}_llvm", () => define(Llvm));
         if (fastMath)
             yield return new Variant($"{prefix}_llvm_fastmath", () => define(LlvmFastMath));
+        if (parallel)
+            yield return new Variant($"{prefix}_llvm_parallel", () => define(LlvmParallel));
     }
 
     /// <summary>fused_expr with TensorPrimitives, one vectorised pass per operation into reused scratch buffers.</summary>

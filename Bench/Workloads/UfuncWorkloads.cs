@@ -117,11 +117,19 @@ public static class UfuncWorkloads
         ]);
     }
 
+    /// <summary>The ufunc on each backend, on one thread and with <c>Parallel</c> (a fold along one axis stays in order: the same time).</summary>
     private static IEnumerable<Variant> Ufunc(Func<UniversalFunction, Func<object>> define)
     {
-        yield return new Variant("jitdsl_ufunc_clr", () => define(JitDsl.Ufunc.Vectorize(ClipAddLambda, options: new JitOptions { Backend = Backend.Clr }, name: "clip_add")));
-        if (Jit.IsAvailable(Backend.Llvm))
-            yield return new Variant("jitdsl_ufunc_llvm", () => define(JitDsl.Ufunc.Vectorize(ClipAddLambda, options: new JitOptions { Backend = Backend.Llvm }, name: "clip_add")));
+        var backends = Jit.IsAvailable(Backend.Llvm) ? new[] { Backend.Clr, Backend.Llvm } : [Backend.Clr];
+        foreach (var backend in backends)
+        {
+            foreach (var parallel in new[] { false, true })
+            {
+                var options = new JitOptions { Backend = backend, Parallel = parallel };
+                yield return new Variant($"jitdsl_ufunc_{backend.ToString().ToLowerInvariant()}{(parallel ? "_parallel" : "")}",
+                    () => define(JitDsl.Ufunc.Vectorize(ClipAddLambda, options: options, name: "clip_add")));
+            }
+        }
     }
 
     private static double[,] Column(double[] values)
