@@ -23,6 +23,8 @@ internal static class ShowcaseRunner
         var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
         var (n, side) = quick ? (1_000_000, 300) : (ChapterWorkloads.StandardSize, ChapterWorkloads.MandelbrotSide);
         var budget = TimeSpan.FromSeconds(quick ? 0.3 : 2);
+        var onlyIndex = Array.IndexOf(args, "--only");
+        var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1].Split(',') : null;
 
         AnsiConsole.MarkupLine($"[bold]JitDsl showcase[/] — {(quick ? "quick run (smaller sizes)" : "the chapter's workloads at WORKLOADS.md sizes")}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         var results = new List<WorkloadResult>();
@@ -30,6 +32,8 @@ internal static class ShowcaseRunner
         {
             foreach (var workload in ChapterWorkloads.All(n, side).Concat(ArrayExpressionWorkloads.All(n)).Concat(UfuncWorkloads.All(n, quick ? n / 10 : UfuncWorkloads.FoldSize)))
             {
+                if (only is not null && !only.Contains(workload.Name))
+                    continue;
                 var variants = new List<VariantResult>();
                 foreach (var variant in workload.Variants)
                 {
