@@ -482,7 +482,7 @@ internal sealed class Fusion
                 value = fusion.NewLocal(minimum ? "smallest" : "largest", LocalKind.Temporary, JitType.Scalar(elementType));
                 index = fusion.NewLocal(reduction.Op.Name(), LocalKind.Temporary, Int64);
                 position = fusion.NewLocal("position", LocalKind.Temporary, Int64);
-                start.Add(new Declare(value, Literal(Extreme(elementType, largest: minimum), elementType)) { Loc = loc });
+                start.Add(new Declare(value, Literal(Constants.Extreme(elementType, largest: minimum), elementType)) { Loc = loc });
                 start.Add(new Declare(index, Literal(0L, DType.Int64)) { Loc = loc });
                 start.Add(new Declare(position, Literal(0L, DType.Int64)) { Loc = loc });
                 return;
@@ -829,19 +829,11 @@ internal sealed class Fusion
     private static object Identity(ReduceOp op, DType dtype) => op switch
     {
         ReduceOp.Prod => 1L,
-        ReduceOp.Min => Extreme(dtype, largest: true),
-        ReduceOp.Max => Extreme(dtype, largest: false),
+        ReduceOp.Min => Constants.Extreme(dtype, largest: true),
+        ReduceOp.Max => Constants.Extreme(dtype, largest: false),
         ReduceOp.All => true,
         ReduceOp.Any => false,
         _ => 0L,
     };
 
-    /// <summary>What any element beats: infinity for floats, the extreme integer, the extreme bool.</summary>
-    private static object Extreme(DType dtype, bool largest) => dtype switch
-    {
-        DType.Float32 or DType.Float64 => largest ? double.PositiveInfinity : double.NegativeInfinity,
-        DType.Int32 => largest ? int.MaxValue : int.MinValue,
-        DType.Int64 => largest ? long.MaxValue : long.MinValue,
-        _ => largest,
-    };
 }

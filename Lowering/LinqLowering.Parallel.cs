@@ -38,8 +38,9 @@ internal sealed partial class LinqLowering
         var end = L.Parameter(typeof(long), "end");
         var chunk = L.Parameter(typeof(int), "chunk");
         var chunkRandom = L.Parameter(typeof(KernelRandom), "chunk_random");
-        var body = ChunkBody(f, Bound(first), Bound(end), chunkRandom, out var drawsRandom);
-        var accumulators = f.Reductions.Select(r => (Accumulator: body.Accumulators[r.Variable], Partials: partials[Array.IndexOf([.. f.Reductions], r)])).ToArray();
+        var body = ChunkBody(f, (Bound(first), Bound(end), step), chunkRandom);
+        var drawsRandom = DrawsRandom(f.Body);
+        var accumulators = f.Reductions.Select((r, k) => (Accumulator: body.Accumulators[r.Variable], Partials: partials[k])).ToArray();
         var chunkStatements = new List<L>();
         chunkStatements.AddRange(f.Reductions.Select(r => L.Assign(body.Accumulators[r.Variable], LowerExpr(Identity(r)))));
         chunkStatements.Add(body.Loop);
@@ -60,23 +61,32 @@ internal sealed partial class LinqLowering
     private sealed record Chunk(L Loop, Dictionary<Local, Linq.ParameterExpression> Accumulators);
 
     /// <summary>The serial loop over one chunk's iterations, with each reduction variable read and written as its accumulator.</summary>
-    private Chunk ChunkBody(For f, L first, L end, Linq.ParameterExpression chunkRandom, out bool drawsRandom)
+    private Chunk ChunkBody(For f, (L Start, L Stop, L Step) range, Linq.ParameterExpression chunkRandom)
     {
         var accumulators = f.Reductions.ToDictionary(r => r.Variable, r => L.Variable(TypeOf(r.Variable), r.Variable.Name));
         var replaced = accumulators.Keys.ToDictionary(v => v, v => locals[v]);
         foreach (var (variable, accumulator) in accumulators)
             locals[variable] = accumulator;
-        var (outerRandom, outerUsed) = (random, randomUsed);
-        (random, randomUsed) = (chunkRandom, false);
+        var outerRandom = random;
+        random = chunkRandom;
         parallelDepth++;
-        var loop = LowerFor(f, (first, end));
+        var loop = LowerFor(f, range);
         parallelDepth--;
-        drawsRandom = randomUsed;
-        (random, randomUsed) = (outerRandom, outerUsed);
+        random = outerRandom;
         foreach (var (variable, outer) in replaced)
             locals[variable] = outer;
         return new Chunk(loop, accumulators);
     }
+
+    /// <summary>
+    /// Whether a body draws random numbers, itself or in a kernel it calls: then each chunk gets a generator of
+    /// its own (a device function finds it as its thread's, see <see cref="ParallelLoop.Run"/>).
+    /// </summary>
+    private static bool DrawsRandom(Block body) =>
+        body.Statements.Any(s => s is SeedRandom || StatementExpressions(s).Any(CallsRandom) || ChildBlocks(s).Any(DrawsRandom));
+
+    private static bool CallsRandom(Expr e) =>
+        e is RandomUniform || (e is KernelCall { Target: { } target } && DrawsRandom(target.Body)) || TreeWalk.Children(e).Any(CallsRandom);
 
     /// <summary>After the region: each variable combined with the chunks' partial results, chunk 0 first.</summary>
     private L Combine(NodeList<ParallelReduction> reductions, L[] partials, L chunks)
@@ -118,15 +128,11 @@ internal sealed partial class LinqLowering
     private Const Identity(ParallelReduction reduction)
     {
         var dtype = kernel.LocalTypes[reduction.Variable].DType;
-        object value = reduction.Op switch
+        var value = reduction.Op switch
         {
             ReductionOperator.Multiply => 1L,
-            ReductionOperator.Min or ReductionOperator.Max => (dtype, reduction.Op == ReductionOperator.Min) switch
-            {
-                (DType.Int32, var min) => min ? int.MaxValue : int.MinValue,
-                (DType.Int64, var min) => min ? long.MaxValue : long.MinValue,
-                (_, var min) => min ? double.PositiveInfinity : double.NegativeInfinity,
-            },
+            ReductionOperator.Min => Constants.Extreme(dtype, largest: true),
+            ReductionOperator.Max => Constants.Extreme(dtype, largest: false),
             _ => 0L,
         };
         return new Const(Constants.Convert(value, dtype), dtype, Weak: false) { Type = JitType.Scalar(dtype) };
@@ -138,12 +144,16 @@ internal sealed partial class LinqLowering
     /// </summary>
     private static long Grain(Block body) => HasLoopOrCall(body) ? 1 : SimpleIterationsPerChunk;
 
-    private static bool HasLoopOrCall(Block block) => block.Statements.Any(s => s switch
+    private static bool HasLoopOrCall(Block block) =>
+        block.Statements.Any(s => s is For or While or Fill || StatementExpressions(s).Any(CallsKernel) || ChildBlocks(s).Any(HasLoopOrCall));
+
+    private static IEnumerable<Block> ChildBlocks(Stmt s) => s switch
     {
-        For or While => true,
-        If i => HasLoopOrCall(i.Then) || HasLoopOrCall(i.Else),
-        _ => StatementExpressions(s).Any(CallsKernel),
-    });
+        If i => [i.Then, i.Else],
+        For l => [l.Body],
+        While w => [w.Prelude, w.Body],
+        _ => [],
+    };
 
     private static IEnumerable<Expr> StatementExpressions(Stmt s) => s switch
     {
@@ -151,6 +161,10 @@ internal sealed partial class LinqLowering
         Assign a => [a.Value],
         Store st => [st.Value, .. st.Indices],
         Evaluate e => [e.Value],
+        If i => [i.Condition],
+        For l => [l.Start, l.Stop, l.Step],
+        While w => [w.Condition],
+        Fill fill => [fill.Value],
         _ => [],
     };
 

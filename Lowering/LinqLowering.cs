@@ -34,8 +34,6 @@ internal sealed partial class LinqLowering
     private readonly Linq.LabelTarget returnLabel;
     private readonly Stack<(Linq.LabelTarget Break, Linq.LabelTarget Continue)> loops = new();
     private Linq.ParameterExpression? random;
-    // Whether the code lowered since this was last cleared draws random numbers (a parallel chunk then gets a generator).
-    private bool randomUsed;
 
     private LinqLowering(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
     {
@@ -129,8 +127,8 @@ internal sealed partial class LinqLowering
     /// itself: the loop shape in which the .NET JIT drops its own bounds checks on <c>a[i]</c>.
     /// </summary>
     /// <param name="f">The loop.</param>
-    /// <param name="chunk">For one chunk of a parallel loop: the index it starts at and the one it stops before (int64).</param>
-    private L LowerFor(For f, (L Start, L Stop)? chunk = null)
+    /// <param name="chunk">For one chunk of a parallel loop: the index it starts at, the one it stops before and the step (int64, evaluated once for the loop).</param>
+    private L LowerFor(For f, (L Start, L Stop, L Step)? chunk = null)
     {
         if (chunk is null && f.Parallel && parallel && parallelDepth == 0)
             return LowerParallelFor(f);
@@ -149,7 +147,7 @@ internal sealed partial class LinqLowering
         if (chunk is { } bounds)
         {
             stop = Evaluated(narrow is null ? bounds.Stop : L.Convert(bounds.Stop, typeof(int)), $"{index.Name}_stop", variables, statements);
-            step = narrow is not null ? L.Constant((int)f.CountsUp!.Value.Step) : f.Step is Const ? LowerExpr(f.Step) : Evaluated(LowerExpr(f.Step), $"{index.Name}_step", variables, statements);
+            step = narrow is not null ? L.Constant((int)f.CountsUp!.Value.Step) : bounds.Step;
         }
         else if (narrow is not null)
         {
@@ -235,11 +233,7 @@ internal sealed partial class LinqLowering
         return variable;
     }
 
-    private Linq.ParameterExpression Random()
-    {
-        randomUsed = true;
-        return random ??= L.Variable(typeof(KernelRandom), "random");
-    }
+    private Linq.ParameterExpression Random() => random ??= L.Variable(typeof(KernelRandom), "random");
 
     // ---- Expressions
 

@@ -14,13 +14,9 @@ internal static class ForkJoin
     // About 20–50 µs of spinning before a worker sleeps; a wake from sleep costs a futex call instead.
     private const int SpinsBeforeSleep = 200;
 
-    private static readonly Lock Growing = new();
     private static Worker[] workers = [];
     private static Region? current;
     private static int busy;
-
-    /// <summary>The thread count at which these workers run; the caller is thread 0.</summary>
-    public static int WorkerCount => Volatile.Read(ref workers).Length;
 
     /// <summary>
     /// Runs <paramref name="body"/> for every chunk in 0 … <paramref name="chunks"/> − 1, on as many threads, and
@@ -40,15 +36,14 @@ internal static class ForkJoin
         try
         {
             EnsureWorkers(chunks - 1);
-            var region = new Region(body, chunks, (current?.Generation ?? 0) + 1);
+            var region = new Region(body, chunks, (current?.Generation ?? 0) + 1, Threads.GetNumThreads());
             Volatile.Write(ref current, region);
             Interlocked.MemoryBarrier();
             for (var k = 0; k < chunks - 1; k++)
                 workers[k].Wake();
             region.RunChunk(0);
             region.Done.Wait();
-            region.Done.Dispose();
-            region.RethrowFirstFailure();
+            region.Finish();
         }
         finally
         {
@@ -56,23 +51,22 @@ internal static class ForkJoin
         }
     }
 
+    /// <summary>Only the thread holding <c>busy</c> grows the pool.</summary>
     private static void EnsureWorkers(int count)
     {
         if (workers.Length >= count)
             return;
-        lock (Growing)
-        {
-            var grown = workers.ToList();
-            while (grown.Count < count)
-                grown.Add(new Worker(grown.Count + 1));
-            Volatile.Write(ref workers, grown.ToArray());
-        }
+        var grown = workers.ToList();
+        while (grown.Count < count)
+            grown.Add(new Worker(grown.Count + 1));
+        Volatile.Write(ref workers, grown.ToArray());
     }
 
-    /// <summary>One parallel region: its body, its chunk count, and what is left to finish.</summary>
-    private sealed class Region(Action<int> body, int chunks, long generation)
+    /// <summary>One parallel region: its body, its chunk count, the caller's thread setting, and what is left to finish.</summary>
+    private sealed class Region(Action<int> body, int chunks, long generation, int threads)
     {
         private readonly ExceptionDispatchInfo?[] failures = new ExceptionDispatchInfo?[chunks];
+        private Action<int>? body = body;
         private int remaining = chunks;
 
         public long Generation { get; } = generation;
@@ -83,19 +77,33 @@ internal static class ForkJoin
 
         public void RunChunk(int chunk)
         {
+            // A loop nested in the chunk (in a kernel it calls) splits as it would on the caller's thread.
+            var own = Threads.Inherit(threads);
             try
             {
-                body(chunk);
+                body!(chunk);
             }
             catch (Exception e)
             {
                 failures[chunk] = ExceptionDispatchInfo.Capture(e);
             }
+            finally
+            {
+                Threads.Inherit(own);
+            }
             if (Interlocked.Decrement(ref remaining) == 0)
                 Done.Set();
         }
 
-        public void RethrowFirstFailure() => failures.FirstOrDefault(f => f is not null)?.Throw();
+        /// <summary>
+        /// After every chunk: lets go of the body (the pool keeps the last region until the next one, and the
+        /// body holds the kernel's arrays) and rethrows the lowest chunk's exception, if any.
+        /// </summary>
+        public void Finish()
+        {
+            body = null;
+            failures.FirstOrDefault(f => f is not null)?.Throw();
+        }
     }
 
     /// <summary>A pool thread: runs its chunk of each region that has one for it.</summary>
@@ -138,8 +146,9 @@ internal static class ForkJoin
                 var region = Volatile.Read(ref current);
                 if (region is not null && region.Generation != seen)
                     return region;
-                // After a region with more chunks than cores, a spinning worker would take a core from one still running.
-                if (spins++ < SpinsBeforeSleep && (region?.Chunks ?? 0) <= Environment.ProcessorCount)
+                // Only a worker the last region used spins, and not after a region with more chunks than cores: a
+                // spinning thread would take a core from one still running its chunk.
+                if (spins++ < SpinsBeforeSleep && region is { } last && chunk < last.Chunks && last.Chunks <= Environment.ProcessorCount)
                 {
                     Thread.SpinWait(64);
                     continue;

@@ -29,6 +29,14 @@ public static class Threads
         chosen = threads;
     }
 
+    /// <summary>A pool thread runs a chunk with the setting of the thread that started the loop; returns its own.</summary>
+    internal static int Inherit(int threads)
+    {
+        var own = chosen;
+        chosen = threads;
+        return own;
+    }
+
     private static int DefaultCount()
     {
         var text = Environment.GetEnvironmentVariable(Variable);

@@ -44,7 +44,7 @@ internal static unsafe class NativeCallbacks
         try
         {
             var template = *context;
-            var generators = random is null ? null : KernelRandom.Split(random, chunks);
+            var generators = random is null || chunks == 1 ? null : KernelRandom.Split(random, chunks);
             var outcomes = new NativeContext[chunks];
             var failures = new ExceptionDispatchInfo?[chunks];
             var (function, shared, caller) = (chunkFunction, (IntPtr)captures, Environment.CurrentManagedThreadId);

@@ -5,6 +5,15 @@ namespace JitDsl.Dsl.Typing;
 /// <summary>Converts literal values between dtypes with the same rules as a runtime cast.</summary>
 internal static class Constants
 {
+    /// <summary>What any value beats in a min (<paramref name="largest"/>) or max reduction: infinity for floats, the extreme integer, the extreme bool.</summary>
+    public static object Extreme(DType dtype, bool largest) => dtype switch
+    {
+        DType.Float32 or DType.Float64 => largest ? double.PositiveInfinity : double.NegativeInfinity,
+        DType.Int32 => largest ? int.MaxValue : int.MinValue,
+        DType.Int64 => largest ? long.MaxValue : long.MinValue,
+        _ => largest,
+    };
+
     public static object Convert(object value, DType to)
     {
         switch (to)

@@ -160,12 +160,24 @@ internal static class ParallelLoops
         }
 
         /// <summary><c>v op e</c> or <c>e op v</c> (for commutative ops), <c>v</c> possibly widened and the result narrowed back.</summary>
-        private (ReductionOperator Op, Expr Operand)? Reduction(Local variable, Expr value) =>
-            Arithmetic(variable, Unwrap(value), minMax: localTypes[variable].DType is not (DType.Complex128 or DType.Bool));
-
-        private static (ReductionOperator Op, Expr Operand)? Arithmetic(Local variable, Expr value, bool minMax)
+        /// <remarks>
+        /// The operation may run in a wider type than the variable (int32 + int64 wraps back to int32; float32 +
+        /// float64 rounds back): chunks then change only what reordering changes. A float operation on an integer
+        /// variable truncates at every step, which no regrouping preserves: not a reduction.
+        /// </remarks>
+        private (ReductionOperator Op, Expr Operand)? Reduction(Local variable, Expr value)
         {
-            bool Is(Expr e) => Unwrap(e) is LocalRef r && r.Local == variable;
+            var type = localTypes[variable].DType;
+            var operation = value is Cast c ? c.Operand : value;
+            if (!Promotion.CanCastSafely(type, operation.T.DType) || (!type.IsFloat() && type != DType.Complex128 && operation.T.DType.IsFloat()))
+                return null;
+            return Arithmetic(variable, operation, type, minMax: type is not (DType.Complex128 or DType.Bool));
+        }
+
+        private static (ReductionOperator Op, Expr Operand)? Arithmetic(Local variable, Expr value, DType type, bool minMax)
+        {
+            // The variable itself, or widened.
+            bool Is(Expr e) => e is LocalRef r ? r.Local == variable : e is Cast c && Promotion.CanCastSafely(type, c.To) && Is(c.Operand);
             (ReductionOperator, Expr)? Either(ReductionOperator op, Expr left, Expr right) =>
                 Is(left) ? (op, right) : Is(right) ? (op, left) : null;
             return value switch
@@ -178,8 +190,6 @@ internal static class ParallelLoops
                 _ => null,
             } is var (op, operand) && !Reads(operand, variable) ? (op, operand) : null;
         }
-
-        private static Expr Unwrap(Expr e) => e is Cast c ? Unwrap(c.Operand) : e;
 
         private static bool Reads(Expr e, Local variable) =>
             e is LocalRef r ? r.Local == variable : TreeWalk.Children(e).Any(child => Reads(child, variable));

@@ -31,6 +31,14 @@ internal sealed unsafe class KernelRandom
     public static KernelRandom ForThisThread =>
         current ??= new KernelRandom((ulong)Environment.TickCount64 ^ (ulong)Interlocked.Increment(ref unseededThreads) * 0x9E3779B97F4A7C15UL);
 
+    /// <summary>Makes <paramref name="generator"/> the calling thread's (a parallel loop's chunk's); returns the one it replaces.</summary>
+    public static KernelRandom? ReplaceThisThreads(KernelRandom? generator)
+    {
+        var previous = current;
+        current = generator;
+        return previous;
+    }
+
     /// <summary>The four words of xoshiro256**'s state.</summary>
     public ulong* State { get; }
 

@@ -28,16 +28,32 @@ internal static class ParallelLoop
 
     /// <summary>
     /// Runs every chunk of <paramref name="iterations"/> on the pool. With a generator (the body draws random
-    /// numbers), chunk k draws from the caller's stream jumped k + 1 times 2^128 draws ahead, streams that never
-    /// overlap; the caller's own stream then continues past all of them.
+    /// numbers, itself or in a kernel it calls) and several chunks, chunk k draws from the caller's stream jumped
+    /// k + 1 times 2^128 draws ahead, streams that never overlap; the caller's own stream then continues past all
+    /// of them. One chunk draws from the caller's stream, as the serial loop does.
     /// </summary>
     public static void Run(long iterations, int chunks, KernelRandom? random, ChunkBody body)
     {
-        var generators = random?.Split(chunks);
+        // One chunk is the serial loop, drawing from the caller's stream.
+        var generators = chunks > 1 ? random?.Split(chunks) : null;
         ForkJoin.Run(chunks, chunk =>
         {
             var (start, end) = (Start(iterations, chunks, chunk), Start(iterations, chunks, chunk + 1));
-            body(start, end, chunk, generators?[chunk]);
+            if (generators is null)
+            {
+                body(start, end, chunk, random);
+                return;
+            }
+            // Device functions fetch their thread's generator: for the chunk's duration, that is the chunk's.
+            var previous = KernelRandom.ReplaceThisThreads(generators[chunk]);
+            try
+            {
+                body(start, end, chunk, generators[chunk]);
+            }
+            finally
+            {
+                KernelRandom.ReplaceThisThreads(previous);
+            }
         });
     }
 

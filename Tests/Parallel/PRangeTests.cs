@@ -26,6 +26,7 @@ public sealed class PRangeTests
     {
         var runs = new List<(string, T)> { ("serial", (T)define(On(backend)).Invoke(args)!) };
         var parallel = define(On(backend) with { Parallel = true });
+        var setting = Threads.GetNumThreads();
         try
         {
             foreach (var threads in ThreadCounts)
@@ -39,7 +40,7 @@ public sealed class PRangeTests
         }
         finally
         {
-            Threads.SetNumThreads(Environment.ProcessorCount);
+            Threads.SetNumThreads(setting);
         }
         return runs;
     }
@@ -208,6 +209,61 @@ public sealed class PRangeTests
     }
 
     [TestMethod]
+    public void ADeviceFunctionDrawsFromItsChunksStreamOnBothBackends()
+    {
+        // The device function fetches its thread's generator: in a chunk, the chunk's. Both backends implement
+        // the same generator and split it the same way, so they draw the same numbers.
+        Func<JitOptions, Kernel> define = options =>
+        {
+            var noise = Jit.Kernel(() => Uniform(), options);
+            return Jit.Kernel((Val n, Val seed) =>
+            {
+                Seed(seed);
+                var draws = Empty(DType.Float64, n);
+                PRange(n, i => draws[i] = noise.Call());
+                return draws;
+            }, options);
+        };
+        var clr = Runs<double[]>(define, Backend.Clr, 50_000L, 7L);
+        var llvm = Runs<double[]>(define, Backend.Llvm, 50_000L, 7L);
+        for (var k = 0; k < clr.Count; k++)
+        {
+            CollectionAssert.AreEqual(clr[k].Result, llvm[k].Result, clr[k].Run);
+            Assert.AreEqual(clr[k].Result.Length, clr[k].Result.Distinct().Count(), $"{clr[k].Run}: no two draws alike");
+        }
+        CollectionAssert.AreEqual(clr[0].Result, clr[1].Result, "one thread draws the serial sequence");
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void AReductionOfTheStepVariableKeepsTheStepTheLoopStartedWith(Backend backend)
+    {
+        foreach (var (run, result) in Runs<long>(options => Jit.Kernel((Val n) =>
+        {
+            var k = Var(3L);
+            PRange(0, n, k, _ => k.Value += 1);
+            return k;
+        }, options), backend, 100_000L))
+        {
+            Assert.AreEqual(3L + (100_000 + 2) / 3, result, run);
+        }
+    }
+
+    [TestMethod]
+    public void AnUpdateThatTruncatesIsNotAReduction()
+    {
+        // Serially 5 → 4 → … → 0 and 0 stays; chunks starting from 0 would each stay 0 and leave 5.
+        var e = Assert.ThrowsExactly<TypingException>(() => Jit.Kernel((Val n) =>
+        {
+            var s = Var(5L);
+            PRange(n, _ => s.Value = Int64(s + -0.5));
+            return s;
+        }, OnClr).Invoke(10L));
+        HasCode(e, ErrorCodes.ParallelWrite);
+    }
+
+    [TestMethod]
     [DataRow(Backend.Clr)]
     [DataRow(Backend.Llvm)]
     public void AnIndexOutOfRangeInAChunkIsRaisedOnTheCaller(Backend backend)
@@ -218,6 +274,7 @@ public sealed class PRangeTests
             PRange(limit, i => total.Value += a[i]);
             return total;
         }, On(backend) with { Parallel = true });
+        var setting = Threads.GetNumThreads();
         Threads.SetNumThreads(3);
         try
         {
@@ -226,7 +283,7 @@ public sealed class PRangeTests
         }
         finally
         {
-            Threads.SetNumThreads(Environment.ProcessorCount);
+            Threads.SetNumThreads(setting);
         }
     }
 

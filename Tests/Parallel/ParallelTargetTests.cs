@@ -32,6 +32,7 @@ public sealed class ParallelTargetTests
 
     private static void OnEveryThreadCount(Action<int> check)
     {
+        var setting = Threads.GetNumThreads();
         try
         {
             foreach (var threads in ThreadCounts)
@@ -42,7 +43,7 @@ public sealed class ParallelTargetTests
         }
         finally
         {
-            Threads.SetNumThreads(Environment.ProcessorCount);
+            Threads.SetNumThreads(setting);
         }
     }
 
