@@ -26,7 +26,7 @@ public static class Ufunc
     /// <param name="scalar">The function of one element of each argument.</param>
     /// <param name="signatures">NumPy-style scalar signatures, tried in order; none: compiled for what it is given.</param>
     /// <param name="options">Compilation options.</param>
-    /// <param name="identity">The value a <see cref="UniversalFunction.Reduce"/> of nothing gives (0 for an addition), and each reduce starts from.</param>
+    /// <param name="identity">The value a <see cref="UniversalFunction.Reduce(object, int?, bool, object?)"/> of nothing gives (0 for an addition), and each reduce starts from.</param>
     /// <param name="name">Its name in errors and inspection.</param>
     /// <param name="file">Filled in by the compiler.</param>
     /// <param name="line">Filled in by the compiler.</param>
@@ -118,7 +118,33 @@ public sealed class UniversalFunction
         return kept;
     }
 
-    /// <summary>NumPy's <c>accumulate</c>: the running values of <see cref="Reduce"/> along <paramref name="axis"/>, an array of the input's shape.</summary>
+    /// <summary>
+    /// NumPy's <c>reduce</c> over several <paramref name="axes"/> at once, for a ufunc with an identity (NumPy calls
+    /// such a ufunc reorderable: the elements of several axes have no one order to fold them in, so only an
+    /// operation whose order does not matter can reduce them): each axis is reduced in turn, from the identity,
+    /// and <paramref name="initial"/>, if given, is combined with the result.
+    /// </summary>
+    /// <exception cref="ArgumentException">More than one axis for a ufunc without an identity; an axis named twice.</exception>
+    /// <exception cref="TypingException">JD0013: an axis the array does not have.</exception>
+    public object? Reduce(object array, int[] axes, bool keepDims = false, object? initial = null)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        ArgumentNullException.ThrowIfNull(axes);
+        if (axes.Length == 1)
+            return Reduce(array, axes[0], keepDims, initial);
+        if (identity is null && axes.Length > 1)
+            throw new ArgumentException(
+                $"reduction operation '{Name}' is not reorderable, so at most one axis may be specified (give Vectorize an identity if its order does not matter)", nameof(axes));
+        var rank = array is INdArray view ? view.Rank : array is Array plain ? plain.Rank : 0;
+        var normalized = axes.Select(a => a < 0 && a >= -rank ? a + rank : a).ToArray();
+        if (normalized.Distinct().Count() != normalized.Length)
+            throw new ArgumentException($"axis {string.Join(", ", axes)} names an axis twice", nameof(axes));
+        // From the last axis down, the axes still to reduce keep their numbers even where reduced ones go away.
+        var result = normalized.OrderDescending().Aggregate((object?)array, (reduced, axis) => Reduce(reduced!, axis, keepDims));
+        return initial is null ? result : map.Invoke(initial, result);
+    }
+
+    /// <summary>NumPy's <c>accumulate</c>: the running values of <see cref="Reduce(object, int?, bool, object?)"/> along <paramref name="axis"/>, an array of the input's shape.</summary>
     public object? Accumulate(object array, int axis = 0)
     {
         ArgumentNullException.ThrowIfNull(array);

@@ -131,7 +131,7 @@ public sealed class UfuncTests
             m[k / 5, k % 5] = Math.Cos(k * 1.3) * 0.7;
         CollectionAssert.AreEqual(Enumerable.Range(0, 5).Select(j => Fold(Enumerable.Range(0, 4).Select(i => m[i, j]))).ToArray(), (double[])clipAdd.Reduce(m, 0)!);
         CollectionAssert.AreEqual(Enumerable.Range(0, 4).Select(i => Fold(Enumerable.Range(0, 5).Select(j => m[i, j]))).ToArray(), (double[])clipAdd.Reduce(m, -1)!);
-        Assert.AreEqual(Fold(m.Cast<double>()), clipAdd.Reduce(m, null), "all elements, in C order");
+        Assert.AreEqual(Fold(m.Cast<double>()), clipAdd.Reduce(m, axis: null), "all elements, in C order");
         var kept = (double[,])clipAdd.Reduce(m, 1, keepDims: true)!;
         Assert.AreEqual(1, kept.GetLength(1));
         var view = new NdArray<double>(v).Slice(0, step: -3);
@@ -141,6 +141,35 @@ public sealed class UfuncTests
         var add = JitDsl.Ufunc.Vectorize((Expression<Func<double, double, double>>)((x, y) => x + y), options: On(backend), identity: 0.0);
         Assert.AreEqual(0.0, add.Reduce(new double[0]), "an identity reduces nothing to itself");
         CollectionAssert.AreEqual(new[] { 0.0, 0.0 }, (double[])add.Reduce(new double[2, 0], 1)!);
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
+    public void AReorderableUfuncReducesSeveralAxes(Backend backend)
+    {
+        var add = JitDsl.Ufunc.Vectorize((long x, long y) => x + y, options: On(backend), identity: 0L);
+        var cube = new long[3, 4, 5];
+        for (var k = 0; k < cube.Length; k++)
+            cube[k / 20, k / 5 % 4, k % 5] = k * k % 17 - 8;
+        long Sum(Func<int, int, int, bool> where)
+        {
+            long total = 0;
+            for (var i = 0; i < 3; i++)
+                for (var j = 0; j < 4; j++)
+                    for (var l = 0; l < 5; l++)
+                        total += where(i, j, l) ? cube[i, j, l] : 0;
+            return total;
+        }
+        CollectionAssert.AreEqual(Enumerable.Range(0, 4).Select(j => Sum((_, b, _) => b == j)).ToArray(), (long[])add.Reduce(cube, [0, 2])!);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 4).Select(j => Sum((_, b, _) => b == j)).ToArray(), (long[])add.Reduce(cube, [-1, 0])!, "negative axes");
+        var kept = (long[,,])add.Reduce(cube, [0, 2], keepDims: true)!;
+        Assert.AreEqual((1, 4, 1), (kept.GetLength(0), kept.GetLength(1), kept.GetLength(2)));
+        Assert.AreEqual(Sum((_, b, _) => b == 2), kept[0, 2, 0]);
+        Assert.AreEqual(Sum((_, _, _) => true) + 10, add.Reduce(cube, [0, 1, 2], initial: 10L));
+        Assert.ThrowsExactly<ArgumentException>(() => add.Reduce(cube, [1, -2]));
+        var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: On(backend));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => clipAdd.Reduce(new double[2, 2], [0, 1])).Message, "not reorderable");
     }
 
     [TestMethod]
