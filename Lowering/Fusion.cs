@@ -395,8 +395,12 @@ internal sealed class Fusion
                 output.Add(new Evaluate(new ShapeCheck(ShapeRule.NonEmpty, [Size(layout.Shape)], emptyMessage) { Loc = loc, Type = Int64 }) { Loc = loc });
             var accumulator = new Accumulator(this, r, operand.T.DType, output, output);
             // A ufunc's fold is the left fold NumPy defines, in order: a chunked fold would be another function
-            // for a ufunc that is not associative (Numba's parallel target gets clip_add's wrong this way).
-            output.Add(Loops(layout, output, operand, (element, _, body) => accumulator.Add(element, body), inParallel: r.Ufunc is null));
+            // for a ufunc that is not associative (Numba's parallel target gets clip_add's wrong this way). Only
+            // one declared associative folds its chunks from its identity, then their results in order.
+            Func<For, For> parallelize = r.Ufunc is null ? Parallelized
+                : r.ChunkIdentity is null || !parallel ? loop => loop
+                : loop => loop with { Parallel = true, Reductions = [accumulator.AsParallelReduction()] };
+            output.Add(Loops(layout, output, operand, (element, _, body) => accumulator.Add(element, body), parallelize));
             return accumulator.Result(Size(layout.Shape));
         }
 
@@ -500,12 +504,9 @@ internal sealed class Fusion
         {
             var loc = reduction.Loc;
             var acc = fusion.Ref(value);
-            if (reduction.Ufunc is { } ufunc)
+            if (reduction.Ufunc is not null)
             {
-                var parameters = ufunc.Target!.Signature.Parameters;
-                var call = fusion.ElementCall(ufunc with { Type = JitType.Scalar(elementType) },
-                    [Convert(acc, parameters[0].DType), Convert(element, parameters[1].DType)]);
-                var fold = new Assign(value, call) { Loc = loc };
+                var fold = new Assign(value, Folded(acc, element)) { Loc = loc };
                 body.Add(started is null ? fold : new If(fusion.Ref(started),
                     new Block([fold]),
                     new Block([new Assign(value, Convert(element, elementType)), new Assign(started, Literal(true, DType.Bool))])) { Loc = loc });
@@ -535,6 +536,27 @@ internal sealed class Fusion
                 _ => Logical(BinaryOp.BitAnd, acc, Convert(element, DType.Bool)),
             };
             body.Add(new Assign(value, next) { Loc = loc });
+        }
+
+        /// <summary>The ufunc's call on the value so far and an element.</summary>
+        private Expr Folded(Expr acc, Expr element)
+        {
+            var ufunc = reduction.Ufunc!;
+            var parameters = ufunc.Target!.Signature.Parameters;
+            return fusion.ElementCall(ufunc with { Type = JitType.Scalar(elementType) },
+                [Convert(acc, parameters[0].DType), Convert(element, parameters[1].DType)]);
+        }
+
+        /// <summary>An associative ufunc's fold as the reduction of a parallel loop: chunks start from the identity, their results fold in order.</summary>
+        public ParallelReduction AsParallelReduction()
+        {
+            var part = fusion.NewLocal($"{value.Name}_part", LocalKind.Temporary, JitType.Scalar(elementType));
+            return new ParallelReduction(value, ReductionOperator.Fold)
+            {
+                Identity = reduction.ChunkIdentity,
+                Part = part,
+                Combination = Folded(fusion.Ref(value), fusion.Ref(part)),
+            };
         }
 
         /// <summary>The reduction's value once every element was added; <paramref name="count"/> of them (for Mean).</summary>
@@ -660,8 +682,9 @@ internal sealed class Fusion
     /// common case: arrays of one length), which reads each array at the index alone and so can be vectorised,
     /// and the general one. Scalars are computed once for both.
     /// </remarks>
-    private Stmt Loops(Layout layout, List<Stmt> before, Expr e, Action<Expr, NodeList<Expr>, List<Stmt>> body, bool inParallel = true)
+    private Stmt Loops(Layout layout, List<Stmt> before, Expr e, Action<Expr, NodeList<Expr>, List<Stmt>> body, Func<For, For>? parallelize = null)
     {
+        parallelize ??= Parallelized;
         var hoisted = new Dictionary<Expr, Expr>(NodeIdentity.Instance);
         var factors = layout.Stretch.Values.SelectMany(f => f).OfType<Expr>().ToList();
         if (layout.Shape.Count != 1 || factors.Count == 0)
@@ -682,8 +705,7 @@ internal sealed class Fusion
             var block = new Block(statements.ToArray());
             for (var axis = indices.Length - 1; axis > 0; axis--)
                 block = new Block([LoopOver(axis, block)]);
-            var loop = LoopOver(0, block) with { Elementwise = elementwise };
-            return inParallel ? Parallelized(loop) : loop;
+            return parallelize(LoopOver(0, block) with { Elementwise = elementwise });
 
             For LoopOver(int axis, Block loopBody) =>
                 new(indices[axis], Literal(0L, DType.Int64), version.Shape[axis], Literal(1L, DType.Int64), loopBody) { Loc = e.Loc };

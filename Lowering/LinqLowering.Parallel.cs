@@ -98,7 +98,7 @@ internal sealed partial class LinqLowering
         foreach (var (reduction, index) in reductions.Select((r, index) => (r, index)))
         {
             // The partial as a local of the tree, so the combination lowers exactly as the body's own operation does.
-            var part = new Local(-1 - index, $"{reduction.Variable.Name}_part", LocalKind.Temporary);
+            var part = reduction.Part ?? new Local(-1 - index, $"{reduction.Variable.Name}_part", LocalKind.Temporary);
             var partVariable = L.Variable(TypeOf(reduction.Variable), part.Name);
             parts.Add(partVariable);
             locals[part] = partVariable;
@@ -112,6 +112,8 @@ internal sealed partial class LinqLowering
 
     private Expr CombineOperation(ParallelReduction reduction, Local part)
     {
+        if (reduction.Combination is { } combination)
+            return combination;
         var type = kernel.LocalTypes[reduction.Variable];
         var (value, partial) = (new LocalRef(reduction.Variable) { Type = type }, new LocalRef(part) { Type = type });
         return reduction.Op switch
@@ -125,8 +127,10 @@ internal sealed partial class LinqLowering
     }
 
     /// <summary>Where each chunk's accumulator starts: 0, 1, or what every value beats.</summary>
-    private Const Identity(ParallelReduction reduction)
+    private Expr Identity(ParallelReduction reduction)
     {
+        if (reduction.Identity is { } identity)
+            return identity;
         var dtype = kernel.LocalTypes[reduction.Variable].DType;
         var value = reduction.Op switch
         {

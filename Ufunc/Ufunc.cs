@@ -27,20 +27,25 @@ public static class Ufunc
     /// <param name="signatures">NumPy-style scalar signatures, tried in order; none: compiled for what it is given.</param>
     /// <param name="options">Compilation options.</param>
     /// <param name="identity">The value a <see cref="UniversalFunction.Reduce(object, int?, bool, object?)"/> of nothing gives (0 for an addition), and each reduce starts from.</param>
+    /// <param name="associative">
+    /// <c>f(f(a, b), c) == f(a, f(b, c))</c>, as for an addition (up to rounding) or a maximum: with
+    /// <c>Parallel</c> and an <paramref name="identity"/>, a reduce over all elements then folds chunks on
+    /// every core, each from the identity, and folds their results in order. Otherwise it is one fold, in order.
+    /// </param>
     /// <param name="name">Its name in errors and inspection.</param>
     /// <param name="file">Filled in by the compiler.</param>
     /// <param name="line">Filled in by the compiler.</param>
     public static UniversalFunction Vectorize(LambdaExpression scalar, string[]? signatures = null, JitOptions? options = null, object? identity = null,
-        string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        new(Jit.FromExpression(scalar, options, name, file, line), signatures, options, identity);
+        bool associative = false, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        new(Jit.FromExpression(scalar, options, name, file, line), signatures, options, identity, associative);
 
     /// <summary>A ufunc from a scalar kernel (one written with <c>If</c> and <c>Return</c>, say).</summary>
-    public static UniversalFunction Vectorize(Kernel scalar, string[]? signatures = null, JitOptions? options = null, object? identity = null) =>
-        new(scalar, signatures, options, identity);
+    public static UniversalFunction Vectorize(Kernel scalar, string[]? signatures = null, JitOptions? options = null, object? identity = null, bool associative = false) =>
+        new(scalar, signatures, options, identity, associative);
 }
 
 /// <summary>
-/// A ufunc made by <see cref="Ufunc.Vectorize(LambdaExpression, string[], JitOptions, object, string, string, int)"/>: invoke it on
+/// A ufunc made by <see cref="Ufunc.Vectorize(LambdaExpression, string[], JitOptions, object, bool, string, string, int)"/>: invoke it on
 /// arrays (<c>T[]</c>, <c>T[,]</c> …, <see cref="NdArray{T}"/> views) and scalars, broadcast together, from .NET
 /// (<see cref="Invoke(object?[])"/>, as a <see cref="Kernel"/>), or call it from a kernel (<see cref="Call"/>). Thread-safe.
 /// </summary>
@@ -50,11 +55,16 @@ public sealed class UniversalFunction
     private readonly IReadOnlyList<DeclaredSignature>? signatures;
     private readonly ArrayMap map;
     private readonly object? identity;
+    private readonly bool associative;
     private readonly ConcurrentDictionary<(ReduceOp Op, int? Axis, bool KeepDims, bool Initial), Kernel> folds = new();
 
-    internal UniversalFunction(Kernel scalar, string[]? signatures, JitOptions? options, object? identity)
+    internal UniversalFunction(Kernel scalar, string[]? signatures, JitOptions? options, object? identity, bool associative)
     {
         ArgumentNullException.ThrowIfNull(scalar);
+        if (associative && identity is null)
+            throw new ArgumentException($"ufunc `{scalar.Name}` is declared associative without an identity: its chunks would have nothing to start from", nameof(identity));
+        if (identity is not null && DTypes.FromClr(identity.GetType()) is null)
+            throw new ArgumentException($"the identity of ufunc `{scalar.Name}` is a {identity.GetType().Name}, not a number or a bool", nameof(identity));
         this.scalar = scalar;
         var loc = scalar.Tree.Loc;
         if (signatures is { Length: > 0 })
@@ -72,6 +82,7 @@ public sealed class UniversalFunction
             this.signatures = declared;
         }
         this.identity = identity;
+        this.associative = associative;
         map = new ArrayMap(scalar.Derive(ElementwiseCall(scalar.Tree, this.signatures), options ?? scalar.Options));
     }
 
@@ -192,6 +203,7 @@ public sealed class UniversalFunction
             Axis = key.Axis,
             KeepDims = key.KeepDims,
             Ufunc = new MapCall(tree, []) { Loc = loc, Signatures = signatures },
+            ChunkIdentity = associative ? new Const(identity!, DTypes.FromClr(identity!.GetType())!.Value, Weak: false) { Loc = loc } : null,
         };
         var body = new Block([new Return(reduction) { Loc = loc }]);
         return scalar.Derive(new KernelTree($"{tree.Name}.{(key.Op == ReduceOp.Fold ? "reduce" : "accumulate")}", parameters, body, loc), map.Options);
@@ -203,6 +215,13 @@ public sealed class UniversalFunction
 
     /// <summary>Every stage of compiling a call for these example arguments.</summary>
     public KernelInspection Inspect(params object?[] exampleArgs) => map.Inspect(exampleArgs);
+
+    /// <summary>Every stage of compiling <see cref="Reduce(object, int?, bool, object?)"/> of this example array (over all elements with <paramref name="axis"/> null).</summary>
+    public KernelInspection InspectReduce(object array, int? axis = 0)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        return identity is null ? Fold(ReduceOp.Fold, axis, false, initial: false).Inspect(array) : Fold(ReduceOp.Fold, axis, false, initial: true).Inspect(array, identity);
+    }
 
     /// <summary>A kernel of the scalar function's parameters (any arrays or scalars) returning its elementwise call.</summary>
     private static KernelTree ElementwiseCall(KernelTree scalar, IReadOnlyList<DeclaredSignature>? signatures)

@@ -107,6 +107,12 @@ internal sealed record Reduction(ReduceOp Op, NodeList<Expr> Operands) : Expr
 
     /// <summary>For <see cref="ReduceOp.Fold"/> and <see cref="ReduceOp.Accumulate"/>: the ufunc folded, as a <see cref="MapCall"/> of no arguments.</summary>
     public MapCall? Ufunc { get; init; }
+
+    /// <summary>
+    /// For the <see cref="ReduceOp.Fold"/> of a ufunc declared associative: its identity, where each chunk of a
+    /// parallel fold starts (the chunks' results are then folded in order). Null: the fold runs in order, whole.
+    /// </summary>
+    public Expr? ChunkIdentity { get; init; }
 }
 
 /// <summary>What a <see cref="ShapeCheck"/> requires of its lengths.</summary>

@@ -67,7 +67,16 @@ internal sealed record For(Local Index, Expr Start, Expr Stop, Expr Step, Block 
 /// A variable a parallel loop's body updates only as <c>v = v op e</c> (<c>e</c> not reading <c>v</c>): each thread
 /// starts from the operation's identity, and the partial results are combined with the value before the loop.
 /// </summary>
-internal sealed record ParallelReduction(Local Variable, ReductionOperator Op);
+internal sealed record ParallelReduction(Local Variable, ReductionOperator Op)
+{
+    /// <summary>For <see cref="ReductionOperator.Fold"/>: where each chunk starts (the ufunc's identity).</summary>
+    public Expr? Identity { get; init; }
+
+    /// <summary>For <see cref="ReductionOperator.Fold"/>: the variable combined with <see cref="Part"/>, a chunk's result.</summary>
+    public Expr? Combination { get; init; }
+
+    public Local? Part { get; init; }
+}
 
 /// <summary>The operations a parallel loop can reduce with; <c>v -= e</c> sums the <c>e</c> and subtracts the sum, as Numba does.</summary>
 internal enum ReductionOperator
@@ -77,6 +86,8 @@ internal enum ReductionOperator
     Multiply,
     Min,
     Max,
+    /// <summary>An associative ufunc's fold (made by fusion, never recognised in a user's loop).</summary>
+    Fold,
 }
 
 /// <summary>

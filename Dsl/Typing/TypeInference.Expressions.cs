@@ -175,6 +175,7 @@ internal sealed partial class TypeInference
             Axis = type.IsArray ? axis : null,
             KeepDims = r.KeepDims,
             Ufunc = call,
+            ChunkIdentity = r.ChunkIdentity is null || r.Op != ReduceOp.Fold ? null : ConvertTo(Concrete(TypeExpr(r.ChunkIdentity)), accumulator, r.Loc),
             Type = type,
         };
     }

@@ -80,6 +80,31 @@ public sealed class ParallelTargetTests
     [TestMethod]
     [DataRow(Backend.Clr)]
     [DataRow(Backend.Llvm)]
+    public void AnAssociativeUfuncReducesInChunksAndOthersInOrder(Backend backend)
+    {
+        var parallel = On(backend) with { Parallel = true };
+        var values = Enumerable.Range(0, 300_001).Select(i => (long)(i * 7919L % 1000) - 500).ToArray();
+        var add = JitDsl.Ufunc.Vectorize((long x, long y) => x + y, options: parallel, identity: 0L, associative: true);
+        var max = JitDsl.Ufunc.Vectorize((double x, double y) => Math.Max(x, y), options: parallel, identity: double.NegativeInfinity, associative: true);
+        var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: parallel, identity: 0.0);
+        var x = Data(300_001, 9);
+        double clipped = 0.0;
+        foreach (var v in x)
+            clipped = Math.Clamp(clipped + v, -1.0, 1.0);
+        OnEveryThreadCount(threads =>
+        {
+            Assert.AreEqual(values.Sum() + 5, (long)add.Reduce(values, axis: 0, initial: 5L)!, $"{threads} threads");
+            Assert.AreEqual(x.Max(), (double)max.Reduce(x)!, $"{threads} threads");
+            Assert.AreEqual(clipped, (double)clipAdd.Reduce(x)!, $"clip_add is not declared associative: one fold, {threads} threads");
+        });
+        StringAssert.Contains(add.InspectReduce(values)["fuse"].Output, "prange");
+        Assert.IsFalse(clipAdd.InspectReduce(x)["fuse"].Output.Contains("prange", StringComparison.Ordinal), "the fold of clip_add stays one serial loop");
+        Assert.ThrowsExactly<ArgumentException>(() => JitDsl.Ufunc.Vectorize((double a, double b) => a + b, associative: true));
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
     public void AParallelArrayExpressionGivesTheSerialResults(Backend backend)
     {
         var x = Data(2_000_003, 6);
