@@ -57,6 +57,7 @@ public sealed class UniversalFunction
     private readonly object? identity;
     private readonly bool associative;
     private readonly ConcurrentDictionary<(ReduceOp Op, int? Axis, bool KeepDims, bool Initial), Kernel> folds = new();
+    private readonly ConcurrentDictionary<DType, ArrayMap> typedMaps = new();
 
     internal UniversalFunction(Kernel scalar, string[]? signatures, JitOptions? options, object? identity, bool associative)
     {
@@ -105,6 +106,25 @@ public sealed class UniversalFunction
 
     /// <summary>As <see cref="Invoke(object?[])"/>, the result as <typeparamref name="TResult"/> (<c>double[]</c>, <c>double[,]</c> …).</summary>
     public TResult Invoke<TResult>(params object?[] args) => map.Invoke<TResult>(args);
+
+    /// <summary>
+    /// NumPy's <c>dtype=</c>: computed in <paramref name="dtype"/>, every argument cast to it first (within its kind
+    /// or up, NumPy's <c>casting='same_kind'</c>: float64 to float32, int64 to float64, not float64 to int64), the
+    /// result of that dtype. With signatures, the first the cast arguments fit decides, and its result is cast.
+    /// </summary>
+    /// <exception cref="ArgumentException">JD0022: an argument of a higher kind than <paramref name="dtype"/>.</exception>
+    public object? Invoke(DType dtype, params object?[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        for (var k = 0; k < args.Length; k++)
+        {
+            var from = args[k] is INdArray view ? DTypes.FromClr(view.Storage.GetType().GetElementType()!) : args[k] is { } value ? DTypes.JitTypeOf(value)?.DType : null;
+            if (from is { } kind && kind.Kind() > dtype.Kind())
+                throw new ArgumentException($"{ErrorCodes.OutputType}: ufunc `{Name}` cannot compute in {dtype.Name()}: argument {k + 1} is {kind.Name()}, " +
+                    "and casting it would change its kind (NumPy's casting='same_kind')", nameof(args));
+        }
+        return typedMaps.GetOrAdd(dtype, d => new ArrayMap(scalar.Derive(ElementwiseCall(scalar.Tree, signatures, d), map.Options))).Invoke(args);
+    }
 
     /// <summary>NumPy's <c>out=</c>: the result written into <paramref name="output"/> (see <see cref="ArrayMap.Into"/>).</summary>
     public void Into(object output, params object?[] args) => map.Into(output, args);
@@ -223,12 +243,18 @@ public sealed class UniversalFunction
         return identity is null ? Fold(ReduceOp.Fold, axis, false, initial: false).Inspect(array) : Fold(ReduceOp.Fold, axis, false, initial: true).Inspect(array, identity);
     }
 
-    /// <summary>A kernel of the scalar function's parameters (any arrays or scalars) returning its elementwise call.</summary>
-    private static KernelTree ElementwiseCall(KernelTree scalar, IReadOnlyList<DeclaredSignature>? signatures)
+    /// <summary>
+    /// A kernel of the scalar function's parameters (any arrays or scalars) returning its elementwise call; with
+    /// <paramref name="dtype"/>, of the arguments cast to it, and its result cast to it.
+    /// </summary>
+    private static KernelTree ElementwiseCall(KernelTree scalar, IReadOnlyList<DeclaredSignature>? signatures, DType? dtype = null)
     {
+        var loc = scalar.Loc;
         var parameters = scalar.Parameters.Select(p => new KernelParameter(p.Name, MustBeArray: false, PinnedDType: null)).ToArray();
-        var args = parameters.Select((p, k) => (Expr)new ParamRef(k, p.Name) { Loc = scalar.Loc }).ToArray();
-        var call = new MapCall(scalar, args) { Loc = scalar.Loc, Signatures = signatures };
-        return new KernelTree(scalar.Name, parameters, new Block([new Return(call) { Loc = scalar.Loc }]), scalar.Loc);
+        Expr InType(Expr e) => dtype is { } to ? new Cast(to, e) { Loc = loc } : e;
+        var args = parameters.Select((p, k) => InType(new ParamRef(k, p.Name) { Loc = loc })).ToArray();
+        var call = InType(new MapCall(scalar, args) { Loc = loc, Signatures = signatures });
+        var name = dtype is { } named ? $"{scalar.Name}[{named.Name()}]" : scalar.Name;
+        return new KernelTree(name, parameters, new Block([new Return(call) { Loc = loc }]), loc);
     }
 }

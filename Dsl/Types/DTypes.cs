@@ -70,6 +70,9 @@ internal static class DTypes
     internal static bool IsInteger(this DType d) => d is DType.Int32 or DType.Int64;
     internal static bool IsFloat(this DType d) => d is DType.Float32 or DType.Float64;
 
+    /// <summary>NumPy's kinds in order, bool 0, integer 1, float 2, complex 3: a cast within a kind or up is 'same_kind'.</summary>
+    internal static int Kind(this DType d) => d == DType.Bool ? 0 : d.IsInteger() ? 1 : d.IsFloat() ? 2 : 3;
+
     /// <summary>bool or an integer: what arithmetic makes int64 of bool, and math functions float64 of.</summary>
     internal static bool IsIntegral(this DType d) => d == DType.Bool || d.IsInteger();
     internal static bool IsComplex(this DType d) => d is DType.Complex128;

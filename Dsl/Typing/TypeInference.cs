@@ -110,7 +110,7 @@ internal sealed partial class TypeInference
                     throw new TypingException(ErrorCodes.OperandTypes,
                         $"cannot assign a {value.Type} value to all elements of a {array.T} array: it has more dimensions", f.Loc);
                 var (from, to) = (value.Type.DType, array.T.DType);
-                if ((from == DType.Complex128 && to != DType.Complex128) || (f.SameKind && Kind(from) > Kind(to)))
+                if ((from == DType.Complex128 && to != DType.Complex128) || (f.SameKind && from.Kind() > to.Kind()))
                     throw new TypingException(f.SameKind ? ErrorCodes.OutputType : ErrorCodes.InvalidCast,
                         $"cannot write {from.Name()} values into a {array.T} array{(f.SameKind ? " (only values of the same kind or a lower one: bool, integer, float, complex)" : "; convert them first")}", f.Loc);
                 return new Fill(array, ConvertTo(value, to, f.Loc)) { Loc = f.Loc, SameKind = f.SameKind };
@@ -202,8 +202,6 @@ internal sealed partial class TypeInference
     }
 
     /// <summary>NumPy's kinds in the order <c>same_kind</c> casting allows: bool, integer, float, complex.</summary>
-    private static int Kind(DType d) => d == DType.Bool ? 0 : d.IsInteger() ? 1 : d.IsFloat() ? 2 : 3;
-
     private Expr TypeInteger(Expr e, string what, SourceLoc loc) => Integer(TypeExpr(e), $"the {what}", loc);
 
     private Expr Condition(Typed condition, SourceLoc loc) =>

@@ -146,6 +146,22 @@ public sealed class UfuncTests
     [TestMethod]
     [DataRow(Backend.Clr)]
     [DataRow(Backend.Llvm)]
+    public void AnExplicitDtypeComputesInIt(Backend backend)
+    {
+        var multiply = JitDsl.Ufunc.Vectorize(Jit.Kernel((Val x, Val y) => x * y + 0.1, On(backend)), options: On(backend));
+        var (x, y) = (new[] { 1.1, 2.7, -3.3e10 }, new[] { 0.3, 1e-3, 7.0 });
+        var single = (float[])multiply.Invoke(DType.Float32, x, y)!;
+        CollectionAssert.AreEqual(x.Select((v, i) => (float)v * (float)y[i] + 0.1f).ToArray(), single, "float32 arithmetic, float32 result");
+        var integers = new long[] { 3, -4, 1L << 53 };
+        CollectionAssert.AreEqual(integers.Select(v => (double)v * 2.0 + 0.1).ToArray(), (double[])multiply.Invoke(DType.Float64, integers, 2L)!, "int64 up to float64");
+        var e = Assert.ThrowsExactly<ArgumentException>(() => multiply.Invoke(DType.Int64, x, y));
+        HasCode(e, ErrorCodes.OutputType);
+        StringAssert.Contains(e.Message, "argument 1 is float64");
+    }
+
+    [TestMethod]
+    [DataRow(Backend.Clr)]
+    [DataRow(Backend.Llvm)]
     public void AReorderableUfuncReducesSeveralAxes(Backend backend)
     {
         var add = JitDsl.Ufunc.Vectorize((long x, long y) => x + y, options: On(backend), identity: 0L);
