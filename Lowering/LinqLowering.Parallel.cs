@@ -143,8 +143,8 @@ internal sealed partial class LinqLowering
     }
 
     /// <summary>
-    /// The fewest iterations worth a chunk: one, when an iteration runs loops or calls (a row of an image, a whole
-    /// inner array); thousands for straight-line code, whose iterations take nanoseconds.
+    /// The fewest iterations worth a chunk: one, when an iteration runs loops, itself or in a kernel it calls (a row
+    /// of an image, a pixel's iterations); thousands for straight-line code, whose iterations take nanoseconds.
     /// </summary>
     private static long Grain(Block body) => HasLoopOrCall(body) ? 1 : SimpleIterationsPerChunk;
 
@@ -163,8 +163,10 @@ internal sealed partial class LinqLowering
     {
         Declare d => [d.Init],
         Assign a => [a.Value],
-        Store st => [st.Value, .. st.Indices],
+        Store st => [st.Array, st.Value, .. st.Indices],
         Evaluate e => [e.Value],
+        Return { Value: { } v } => [v],
+        SeedRandom seed => [seed.Seed],
         If i => [i.Condition],
         For l => [l.Start, l.Stop, l.Step],
         While w => [w.Condition],
@@ -172,7 +174,8 @@ internal sealed partial class LinqLowering
         _ => [],
     };
 
-    private static bool CallsKernel(Expr e) => e is KernelCall || TreeWalk.Children(e).Any(CallsKernel);
+    private static bool CallsKernel(Expr e) =>
+        (e is KernelCall { Target: { } target } && HasLoopOrCall(target.Body)) || TreeWalk.Children(e).Any(CallsKernel);
 
     private Type TypeOf(Local variable) => kernel.LocalTypes[variable].ClrType();
 

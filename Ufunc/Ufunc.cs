@@ -36,7 +36,7 @@ public static class Ufunc
     /// <param name="file">Filled in by the compiler.</param>
     /// <param name="line">Filled in by the compiler.</param>
     public static UniversalFunction Vectorize(LambdaExpression scalar, string[]? signatures = null, JitOptions? options = null, object? identity = null,
-        bool associative = false, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        string? name = null, bool associative = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         new(Jit.FromExpression(scalar, options, name, file, line), signatures, options, identity, associative);
 
     /// <summary>A ufunc from a scalar kernel (one written with <c>If</c> and <c>Return</c>, say).</summary>
@@ -45,7 +45,7 @@ public static class Ufunc
 }
 
 /// <summary>
-/// A ufunc made by <see cref="Ufunc.Vectorize(LambdaExpression, string[], JitOptions, object, bool, string, string, int)"/>: invoke it on
+/// A ufunc made by <see cref="Ufunc.Vectorize(LambdaExpression, string[], JitOptions, object, string, bool, string, int)"/>: invoke it on
 /// arrays (<c>T[]</c>, <c>T[,]</c> …, <see cref="NdArray{T}"/> views) and scalars, broadcast together, from .NET
 /// (<see cref="Invoke(object?[])"/>, as a <see cref="Kernel"/>), or call it from a kernel (<see cref="Call"/>). Thread-safe.
 /// </summary>
@@ -108,18 +108,19 @@ public sealed class UniversalFunction
     public TResult Invoke<TResult>(params object?[] args) => map.Invoke<TResult>(args);
 
     /// <summary>
-    /// NumPy's <c>dtype=</c>: computed in <paramref name="dtype"/>, every argument cast to it first (within its kind
-    /// or up, NumPy's <c>casting='same_kind'</c>: float64 to float32, int64 to float64, not float64 to int64), the
-    /// result of that dtype. With signatures, the first the cast arguments fit decides, and its result is cast.
+    /// NumPy's <c>dtype=</c>: every argument cast to <paramref name="dtype"/> first and the result cast to it, each
+    /// within its kind or up (NumPy's <c>casting='same_kind'</c>: float64 to float32, int64 to float64, not float64
+    /// to int64). The function computes in that dtype unless its types say otherwise (a C# lambda's, or a declared
+    /// signature's: the first the cast arguments fit).
     /// </summary>
     /// <exception cref="ArgumentException">JD0022: an argument of a higher kind than <paramref name="dtype"/>.</exception>
+    /// <exception cref="TypingException">JD0022: a result of a higher kind than <paramref name="dtype"/>.</exception>
     public object? Invoke(DType dtype, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         for (var k = 0; k < args.Length; k++)
         {
-            var from = args[k] is INdArray view ? DTypes.FromClr(view.Storage.GetType().GetElementType()!) : args[k] is { } value ? DTypes.JitTypeOf(value)?.DType : null;
-            if (from is { } kind && kind.Kind() > dtype.Kind())
+            if (args[k] is { } value && DTypes.JitTypeOf(value)?.DType is { } kind && kind.Kind() > dtype.Kind())
                 throw new ArgumentException($"{ErrorCodes.OutputType}: ufunc `{Name}` cannot compute in {dtype.Name()}: argument {k + 1} is {kind.Name()}, " +
                     "and casting it would change its kind (NumPy's casting='same_kind')", nameof(args));
         }
@@ -161,6 +162,8 @@ public sealed class UniversalFunction
     {
         ArgumentNullException.ThrowIfNull(array);
         ArgumentNullException.ThrowIfNull(axes);
+        if (axes.Length == 0)
+            throw new ArgumentException("give at least one axis to reduce (null for all of them)", nameof(axes));
         if (axes.Length == 1)
             return Reduce(array, axes[0], keepDims, initial);
         if (identity is null && axes.Length > 1)
@@ -170,9 +173,14 @@ public sealed class UniversalFunction
         var normalized = axes.Select(a => a < 0 && a >= -rank ? a + rank : a).ToArray();
         if (normalized.Distinct().Count() != normalized.Length)
             throw new ArgumentException($"axis {string.Join(", ", axes)} names an axis twice", nameof(axes));
-        // From the last axis down, the axes still to reduce keep their numbers even where reduced ones go away.
-        var result = normalized.OrderDescending().Aggregate((object?)array, (reduced, axis) => Reduce(reduced!, axis, keepDims));
-        return initial is null ? result : map.Invoke(initial, result);
+        // From the last axis down, the axes still to reduce keep their numbers even where reduced ones go away. The
+        // last reduce starts from initial, once per result element: the same as starting everything from it, as
+        // the order does not matter.
+        var order = normalized.OrderDescending().ToArray();
+        var result = array;
+        for (var k = 0; k < order.Length; k++)
+            result = Reduce(result, order[k], keepDims, k == order.Length - 1 ? initial : null)!;
+        return result;
     }
 
     /// <summary>NumPy's <c>accumulate</c>: the running values of <see cref="Reduce(object, int?, bool, object?)"/> along <paramref name="axis"/>, an array of the input's shape.</summary>
@@ -251,7 +259,7 @@ public sealed class UniversalFunction
     {
         var loc = scalar.Loc;
         var parameters = scalar.Parameters.Select(p => new KernelParameter(p.Name, MustBeArray: false, PinnedDType: null)).ToArray();
-        Expr InType(Expr e) => dtype is { } to ? new Cast(to, e) { Loc = loc } : e;
+        Expr InType(Expr e) => dtype is { } to ? new Cast(to, e) { Loc = loc, SameKind = true } : e;
         var args = parameters.Select((p, k) => InType(new ParamRef(k, p.Name) { Loc = loc })).ToArray();
         var call = InType(new MapCall(scalar, args) { Loc = loc, Signatures = signatures });
         var name = dtype is { } named ? $"{scalar.Name}[{named.Name()}]" : scalar.Name;

@@ -43,7 +43,11 @@ internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right) : Expr;
 internal sealed record MathCall(MathFunction Function, NodeList<Expr> Args) : Expr;
 
 /// <summary>Conversion to a scalar dtype: floats to integers truncate toward zero, numbers to bool test for non-zero.</summary>
-internal sealed record Cast(DType To, Expr Operand) : Expr;
+internal sealed record Cast(DType To, Expr Operand) : Expr
+{
+    /// <summary>NumPy's <c>casting='same_kind'</c> (a ufunc's <c>dtype=</c>): an operand of a higher kind than <see cref="To"/> is JD0022.</summary>
+    public bool SameKind { get; init; }
+}
 
 /// <summary><c>cond ? ifTrue : ifFalse</c>; only the chosen side is evaluated.</summary>
 internal sealed record Select(Expr Condition, Expr IfTrue, Expr IfFalse) : Expr;

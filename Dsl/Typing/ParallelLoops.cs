@@ -161,17 +161,20 @@ internal static class ParallelLoops
 
         /// <summary><c>v op e</c> or <c>e op v</c> (for commutative ops), <c>v</c> possibly widened and the result narrowed back.</summary>
         /// <remarks>
-        /// The operation may run in a wider type than the variable (int32 + int64 wraps back to int32; float32 +
-        /// float64 rounds back): chunks then change only what reordering changes. A float operation on an integer
-        /// variable truncates at every step, which no regrouping preserves: not a reduction.
+        /// + − * may run in a wider type than the variable (int32 + int64 wraps back to int32; float32 + float64
+        /// rounds back): chunks then change only what reordering changes. A float operation on an integer variable
+        /// truncates at every step, which no regrouping preserves, and so does a bool's; not reductions.
         /// </remarks>
         private (ReductionOperator Op, Expr Operand)? Reduction(Local variable, Expr value)
         {
             var type = localTypes[variable].DType;
             var operation = value is Cast c ? c.Operand : value;
-            if (!Promotion.CanCastSafely(type, operation.T.DType) || (!type.IsFloat() && type != DType.Complex128 && operation.T.DType.IsFloat()))
+            if (type == DType.Bool || !Promotion.CanCastSafely(type, operation.T.DType) || (!type.IsFloat() && type != DType.Complex128 && operation.T.DType.IsFloat()))
                 return null;
-            return Arithmetic(variable, operation, type, minMax: type is not (DType.Complex128 or DType.Bool));
+            // Narrowing back after a wider min or max is not monotone across wrapping: only in the variable's own type.
+            return Arithmetic(variable, operation, type, minMax: type != DType.Complex128) is var (op, operand)
+                && (op is not (ReductionOperator.Min or ReductionOperator.Max) || operation.T.DType == type)
+                ? (op, operand) : null;
         }
 
         private static (ReductionOperator Op, Expr Operand)? Arithmetic(Local variable, Expr value, DType type, bool minMax)

@@ -29,6 +29,9 @@ internal sealed partial class TypeInference
             case Cast c:
             {
                 var operand = TypeExpr(c.Operand);
+                if (c.SameKind && operand.Type.DType.Kind() > c.To.Kind())
+                    throw new TypingException(ErrorCodes.OutputType,
+                        $"cannot cast {TreePrinter.Inline(c.Operand)} from {operand.Type.DType.Name()} to {c.To.Name()} with casting rule 'same_kind'", c.Loc);
                 if (operand.Type.DType == DType.Complex128 && c.To != DType.Complex128 && c.To != DType.Bool)
                     throw new TypingException(ErrorCodes.InvalidCast,
                         $"cannot cast complex128 to {c.To.Name()}: that would drop the imaginary part; use Real(z) or Abs(z)", c.Loc);
@@ -175,9 +178,18 @@ internal sealed partial class TypeInference
             Axis = type.IsArray ? axis : null,
             KeepDims = r.KeepDims,
             Ufunc = call,
-            ChunkIdentity = r.ChunkIdentity is null || r.Op != ReduceOp.Fold ? null : ConvertTo(Concrete(TypeExpr(r.ChunkIdentity)), accumulator, r.Loc),
+            ChunkIdentity = r.ChunkIdentity is null || r.Op != ReduceOp.Fold ? null : ChunkIdentity(r.ChunkIdentity, accumulator, r.Loc),
             Type = type,
         };
+    }
+
+    /// <summary>An associative ufunc's identity in its accumulator's dtype (a complex one cannot start a real fold).</summary>
+    private Expr ChunkIdentity(Expr identity, DType accumulator, SourceLoc loc)
+    {
+        var typed = Concrete(TypeExpr(identity));
+        if (typed.Type.DType == DType.Complex128 && accumulator != DType.Complex128)
+            throw new TypingException(ErrorCodes.InvalidCast, $"a complex128 identity cannot start a {accumulator.Name()} reduce", loc);
+        return ConvertTo(typed, accumulator, loc);
     }
 
     /// <summary>

@@ -201,7 +201,6 @@ internal sealed partial class TypeInference
         return JitType.Scalar(Promotion.Promote(a.DType, b.DType));
     }
 
-    /// <summary>NumPy's kinds in the order <c>same_kind</c> casting allows: bool, integer, float, complex.</summary>
     private Expr TypeInteger(Expr e, string what, SourceLoc loc) => Integer(TypeExpr(e), $"the {what}", loc);
 
     private Expr Condition(Typed condition, SourceLoc loc) =>

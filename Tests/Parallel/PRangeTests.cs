@@ -216,11 +216,14 @@ public sealed class PRangeTests
         Func<JitOptions, Kernel> define = options =>
         {
             var noise = Jit.Kernel(() => Uniform(), options);
+            // A draw inside a ufunc call inside the returned expression of another device function.
+            var jitter = JitDsl.Ufunc.Vectorize(Jit.Kernel((Val x) => x + Uniform(), options), options: options);
+            var shifted = Jit.Kernel((Val x) => x * 2.0 + jitter.Call(x), options);
             return Jit.Kernel((Val n, Val seed) =>
             {
                 Seed(seed);
                 var draws = Empty(DType.Float64, n);
-                PRange(n, i => draws[i] = noise.Call());
+                PRange(n, i => draws[i] = noise.Call() + shifted.Call(i) * 1e-6);
                 return draws;
             }, options);
         };
@@ -248,6 +251,24 @@ public sealed class PRangeTests
         {
             Assert.AreEqual(3L + (100_000 + 2) / 3, result, run);
         }
+    }
+
+    [TestMethod]
+    public void UpdatesThatNarrowAMinimumOrABoolAreNotReductions()
+    {
+        // Min in int64 narrowed to int32 wraps: the smallest int64 need not be the smallest after wrapping.
+        HasCode(Assert.ThrowsExactly<TypingException>(() => Jit.Kernel((Arr a) =>
+        {
+            var m = Var(Int32(10));
+            PRange(a.Length, i => m.Value = Int32(Min(m, Int64(a[i]))));
+            return m;
+        }, OnClr).Invoke(new double[4])), ErrorCodes.ParallelWrite);
+        HasCode(Assert.ThrowsExactly<TypingException>(() => Jit.Kernel((Arr a) =>
+        {
+            var any = Var(false);
+            PRange(a.Length, i => any.Value = Bool(any + a[i]));
+            return any;
+        }, OnClr).Invoke(new double[4])), ErrorCodes.ParallelWrite);
     }
 
     [TestMethod]

@@ -157,6 +157,8 @@ public sealed class UfuncTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => multiply.Invoke(DType.Int64, x, y));
         HasCode(e, ErrorCodes.OutputType);
         StringAssert.Contains(e.Message, "argument 1 is float64");
+        var divide = JitDsl.Ufunc.Vectorize(Jit.Kernel((Val a, Val b) => a / b, On(backend)), options: On(backend));
+        HasCode(Assert.ThrowsExactly<TypingException>(() => divide.Invoke(DType.Int64, new long[] { 7 }, new long[] { 2 })), ErrorCodes.OutputType);
     }
 
     [TestMethod]
@@ -183,7 +185,10 @@ public sealed class UfuncTests
         Assert.AreEqual((1, 4, 1), (kept.GetLength(0), kept.GetLength(1), kept.GetLength(2)));
         Assert.AreEqual(Sum((_, b, _) => b == 2), kept[0, 2, 0]);
         Assert.AreEqual(Sum((_, _, _) => true) + 10, add.Reduce(cube, [0, 1, 2], initial: 10L));
+        CollectionAssert.AreEqual(Enumerable.Range(0, 4).Select(j => Sum((_, b, _) => b == j) + 10).ToArray(), (long[])add.Reduce(cube, [0, 2], initial: 10)!,
+            "an int initial is converted to the accumulator, once per result element");
         Assert.ThrowsExactly<ArgumentException>(() => add.Reduce(cube, [1, -2]));
+        Assert.ThrowsExactly<ArgumentException>(() => add.Reduce(cube, Array.Empty<int>()));
         var clipAdd = JitDsl.Ufunc.Vectorize(ClipAdd, options: On(backend));
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => clipAdd.Reduce(new double[2, 2], [0, 1])).Message, "not reorderable");
     }
