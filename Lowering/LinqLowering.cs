@@ -23,6 +23,7 @@ internal sealed partial class LinqLowering
     private readonly bool boundsCheck;
     private readonly bool vectorize;
     private readonly bool parallel;
+    private readonly bool gpu;
     // Inside a parallel loop's chunk, loops run serially: one parallel region at a time.
     private int parallelDepth;
     private readonly Dictionary<TypedKernel, Linq.LambdaExpression> devices;
@@ -35,12 +36,13 @@ internal sealed partial class LinqLowering
     private readonly Stack<(Linq.LabelTarget Break, Linq.LabelTarget Continue)> loops = new();
     private Linq.ParameterExpression? random;
 
-    private LinqLowering(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
+    private LinqLowering(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel, bool gpu, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
     {
         this.kernel = kernel;
         this.boundsCheck = boundsCheck;
         this.vectorize = vectorize;
         this.parallel = parallel;
+        this.gpu = gpu;
         this.devices = devices;
         parameters = kernel.Source.Parameters
             .Select((p, k) => L.Parameter(kernel.Signature.Parameters[k].ClrType(), p.Name))
@@ -52,8 +54,12 @@ internal sealed partial class LinqLowering
     /// <param name="boundsCheck">False keeps Python's negative indices but drops JitDsl's own range checks.</param>
     /// <param name="vectorize">Fused elementwise loops also get a SIMD loop (see <see cref="VectorLoop"/>); not for ahead-of-time export.</param>
     /// <param name="parallel">Parallel loops run on the fork-join pool (see <see cref="LowerParallelFor"/>); serially otherwise.</param>
-    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel = false) =>
-        new LinqLowering(kernel, boundsCheck, vectorize, parallel, []).Lambda();
+    /// <param name="gpu">
+    /// For the Cuda backend: CUDA intrinsics become <see cref="GpuRuntime"/> calls (elsewhere they are JD0027), and
+    /// what a GPU thread cannot do (allocate, draw random numbers) is JD0027 here.
+    /// </param>
+    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel = false, bool gpu = false) =>
+        new LinqLowering(kernel, boundsCheck, vectorize, parallel, gpu, []).Lambda();
 
     private Type ReturnClrType => kernel.ReturnType?.ClrType() ?? typeof(void);
 
@@ -113,6 +119,8 @@ internal sealed partial class LinqLowering
                 return L.Return(returnLabel, LowerExpr(v));
             case Evaluate e:
                 return LowerExpr(e.Value);
+            case SeedRandom s when gpu:
+                throw new TypingException(ErrorCodes.GpuOnly, "random numbers are not available in CUDA kernels yet", s.Loc);
             case SeedRandom s:
                 return L.Call(Random(), Method(typeof(KernelRandom), nameof(KernelRandom.Seed), typeof(long)), LowerExpr(s.Seed));
             default:
@@ -259,7 +267,13 @@ internal sealed partial class LinqLowering
         ArraySize s => L.Convert(s.Array.T.Rank == 1 ? L.ArrayLength(LowerExpr(s.Array)) : L.Property(LowerExpr(s.Array), nameof(Array.Length)), typeof(long)),
         Load l => Element(l.Array, l.Indices, l.BoundsChecked, l.Loc),
         KernelCall k => L.Invoke(Device(k.Target!), k.Args.Select(LowerExpr)),
+        RandomUniform when gpu => throw new TypingException(ErrorCodes.GpuOnly, "random numbers are not available in CUDA kernels yet", e.Loc),
         RandomUniform => L.Call(Random(), Method(typeof(KernelRandom), nameof(KernelRandom.NextDouble))),
+        GpuIntrinsic g when gpu => L.Call(Method(typeof(GpuRuntime), nameof(GpuRuntime.Intrinsic)), L.Constant((int)g.Quantity), L.Constant(g.Axis)),
+        GpuIntrinsic g => throw new TypingException(ErrorCodes.GpuOnly,
+            $"`{TreePrinter.Inline(g)}` is for kernels made with Cuda.Kernel; this one is compiled for the CPU", e.Loc),
+        Alloc when gpu => throw new TypingException(ErrorCodes.GpuOnly,
+            "a CUDA kernel cannot allocate an array: allocate it on the host (Cuda.ToDevice, new DeviceArray<T>) and pass it in", e.Loc),
         Alloc a => LowerAlloc(a),
         ShapeCheck { Rule: ShapeRule.Mismatch } c => L.Call(Method(typeof(Throw), nameof(Throw.BroadcastMismatch)),
             L.NewArrayInit(typeof(long), c.Lengths.Select(LowerExpr)), L.Constant(c.What)),
@@ -277,7 +291,7 @@ internal sealed partial class LinqLowering
     private Linq.LambdaExpression Device(TypedKernel target)
     {
         if (!devices.TryGetValue(target, out var lambda))
-            devices[target] = lambda = new LinqLowering(target, boundsCheck, vectorize, parallel, devices).Lambda();
+            devices[target] = lambda = new LinqLowering(target, boundsCheck, vectorize, parallel, gpu, devices).Lambda();
         return lambda;
     }
 

@@ -91,14 +91,28 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void Fail(NativeContext context, NativeCall call)
     {
-        var site = context.Site >= 0 && context.Site < sites.Count ? sites[(int)context.Site] : "an unknown site";
-        switch ((NativeError)context.Error)
+        var details = new long[Math.Clamp(context.Value1, 0, NativeAbi.DetailCount)];
+        for (var k = 0; k < details.Length; k++)
+            details[k] = context.Details[k];
+        Raise((NativeError)context.Error, context.Value1, context.Value2, context.Site, sites, details, call.Failure);
+    }
+
+    /// <summary>
+    /// Throws what the Clr backend throws for an error native or GPU code recorded: its code, two values, the index
+    /// of its site, the lengths of a broadcast mismatch, the managed exception of a failed callback.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void Raise(NativeError error, long value1, long value2, long siteIndex, IReadOnlyList<string> sites, long[] details,
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure)
+    {
+        var site = siteIndex >= 0 && siteIndex < sites.Count ? sites[(int)siteIndex] : "an unknown site";
+        switch (error)
         {
             case NativeError.IndexOutOfRange:
-                Throw.IndexOutOfRange(context.Value1, context.Value2, site);
+                Throw.IndexOutOfRange(value1, value2, site);
                 break;
             case NativeError.DivisionByZero:
-                Throw.DivisionByZero(context.Value1 == 0 ? "integer division" : "integer modulo", site);
+                Throw.DivisionByZero(value1 == 0 ? "integer division" : "integer modulo", site);
                 break;
             case NativeError.NegativePower:
                 Throw.NegativePower(site);
@@ -107,26 +121,21 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
                 Throw.ZeroStep(site);
                 break;
             case NativeError.BadDimension:
-                Throw.BadDimension(context.Value1, site);
+                Throw.BadDimension(value1, site);
                 break;
             case NativeError.ShapeMismatch:
-                Throw.ShapeMismatch(context.Value1, context.Value2, site);
+                Throw.ShapeMismatch(value1, value2, site);
                 break;
             case NativeError.BroadcastMismatch:
-            {
-                var lengths = new long[Math.Min(context.Value1, NativeAbi.DetailCount)];
-                for (var k = 0; k < lengths.Length; k++)
-                    lengths[k] = context.Details[k];
-                Throw.BroadcastMismatch(lengths, site);
+                Throw.BroadcastMismatch(details, site);
                 break;
-            }
             case NativeError.EmptyReduction:
                 Throw.EmptyReduction(site);
                 break;
-            case NativeError.CallbackFailed when call.Failure is not null:
-                call.Failure.Throw();
+            case NativeError.CallbackFailed when failure is not null:
+                failure.Throw();
                 break;
         }
-        throw new JitInternalException($"a compiled kernel reported error {context.Error}, which JitDsl does not know");
+        throw new JitInternalException($"compiled code reported error {(long)error}, which JitDsl does not know");
     }
 }

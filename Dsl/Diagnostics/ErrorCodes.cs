@@ -59,6 +59,8 @@ public static class ErrorCodes
     public const string ParallelReductionUse = "JD0025";
     /// <summary>A <c>Break</c> or <c>Return</c> that would leave a <c>PRange</c> loop, whose iterations run in no fixed order.</summary>
     public const string ParallelExit = "JD0026";
+    /// <summary>A CUDA intrinsic (<c>Cuda.Grid</c>, <c>Cuda.SyncThreads</c> …) in a kernel not made by <c>Cuda.Kernel</c>, or what a CUDA kernel cannot do (allocate, return a value).</summary>
+    public const string GpuOnly = "JD0027";
 
     // Signatures and arguments.
 

@@ -193,6 +193,13 @@ internal sealed class Tracer
 
     public void SeedRandom(Val seed, SourceLoc loc) => Append(new SeedRandom(Use(seed)) { Loc = loc });
 
+    /// <summary>A CUDA barrier: other threads' writes land here, so no read of array elements may move across it.</summary>
+    public void Barrier(SourceLoc loc)
+    {
+        var seq = Append(new Evaluate(new GpuIntrinsic(GpuQuantity.Barrier, 0) { Loc = loc }) { Loc = loc });
+        mutations.Add(new Mutation(State.ArrayElements, seq, [.. loops]));
+    }
+
     public void Return(Val? value, SourceLoc loc) => Append(new Return(value is null ? null : Use(value)) { Loc = loc });
 
     public void Jump(bool isBreak, SourceLoc loc)

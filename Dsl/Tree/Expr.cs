@@ -91,6 +91,24 @@ internal sealed record MapCall(KernelTree Callee, NodeList<Expr> Args) : Expr
 /// <summary>A uniform float64 in [0, 1) from the calling thread's generator.</summary>
 internal sealed record RandomUniform : Expr;
 
+/// <summary>What a <see cref="GpuIntrinsic"/> reads or does, as CUDA names it.</summary>
+internal enum GpuQuantity
+{
+    /// <summary><c>threadIdx</c>: the thread's index in its block.</summary>
+    ThreadIndex,
+    /// <summary><c>blockIdx</c>: the block's index in the grid.</summary>
+    BlockIndex,
+    /// <summary><c>blockDim</c>: threads per block.</summary>
+    BlockSize,
+    /// <summary><c>gridDim</c>: blocks in the grid.</summary>
+    GridSize,
+    /// <summary><c>__syncthreads()</c>: every thread of the block waits for the others (its value, 0, is not used).</summary>
+    Barrier,
+}
+
+/// <summary>A CUDA kernel's view of its launch along <see cref="Axis"/> (0, 1, 2 for x, y, z), as int64; only in kernels made by <c>Cuda.Kernel</c>.</summary>
+internal sealed record GpuIntrinsic(GpuQuantity Quantity, int Axis) : Expr;
+
 /// <summary>A new C-ordered array; <see cref="Zeroed"/> distinguishes <c>Zeros</c> from <c>Empty</c>.</summary>
 internal sealed record Alloc(DType Element, NodeList<Expr> Shape, bool Zeroed) : Expr;
 

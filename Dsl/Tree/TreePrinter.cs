@@ -145,6 +145,8 @@ internal sealed class TreePrinter
         KernelCall k => ($"{k.Callee.Name}({List(k.Args)})", Precedence.Postfix),
         MapCall m => ($"np.vectorize({m.Callee.Name})({List(m.Args)})", Precedence.Postfix),
         RandomUniform => ("random.random()", Precedence.Postfix),
+        GpuIntrinsic { Quantity: GpuQuantity.Barrier } => ("cuda.syncthreads()", Precedence.Postfix),
+        GpuIntrinsic g => ($"cuda.{g.Quantity switch { GpuQuantity.ThreadIndex => "threadIdx", GpuQuantity.BlockIndex => "blockIdx", GpuQuantity.BlockSize => "blockDim", _ => "gridDim" }}.{"xyz"[g.Axis]}", Precedence.Postfix),
         Alloc a => ($"np.{(a.Zeroed ? "zeros" : "empty")}(({List(a.Shape)},), {a.Element.Name()})", Precedence.Postfix),
         AllocLike a => ($"np.{(a.Zeroed ? "zeros" : "empty")}_like({Expr(a.Source)})", Precedence.Postfix),
         Reduction { Ufunc: { } u } r => ($"{u.Callee.Name}.{(r.Op == ReduceOp.Fold ? "reduce" : "accumulate")}({List(r.Operands)})", Precedence.Postfix),

@@ -5,7 +5,7 @@ internal static class TreeWalk
 {
     public static IEnumerable<Expr> Children(Expr e) => e switch
     {
-        Const or ParamRef or LocalRef or RandomUniform => [],
+        Const or ParamRef or LocalRef or RandomUniform or GpuIntrinsic => [],
         Unary u => [u.Operand],
         Binary b => [b.Left, b.Right],
         MathCall m => m.Args,
@@ -28,7 +28,7 @@ internal static class TreeWalk
     {
         switch (e)
         {
-            case Const or ParamRef or LocalRef or RandomUniform:
+            case Const or ParamRef or LocalRef or RandomUniform or GpuIntrinsic:
                 return e;
             case Unary u:
                 return map(u.Operand) is var operand && Same(u.Operand, operand) ? e : u with { Operand = operand };

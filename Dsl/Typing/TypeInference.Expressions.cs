@@ -68,6 +68,8 @@ internal sealed partial class TypeInference
                 return new Typed(TypeCall(k), false);
             case MapCall m:
                 return new Typed(TypeMapCall(m), false);
+            case GpuIntrinsic g:
+                return new Typed(g with { Type = JitType.Scalar(DType.Int64) }, false);
             case RandomUniform r:
                 return new Typed(r with { Type = JitType.Scalar(DType.Float64) }, false);
             case Alloc a:

@@ -16,6 +16,15 @@ internal static class KernelMath
     {
         if (b == 0)
             Throw.DivisionByZero("integer division", site);
+        return FloorDivideNonZero(a, b);
+    }
+
+    // The ...NonZero and ...NonNegative cores compute once the error is ruled out: a CUDA kernel, which cannot
+    // throw, checks first itself and calls them (the Cuda backend's IL emitter).
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long FloorDivideNonZero(long a, long b)
+    {
         if (b == -1)
             return unchecked(-a);
         var q = a / b;
@@ -30,6 +39,12 @@ internal static class KernelMath
     {
         if (b == 0)
             Throw.DivisionByZero("integer modulo", site);
+        return ModuloNonZero(a, b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long ModuloNonZero(long a, long b)
+    {
         if (b == -1)
             return 0;
         var r = a % b;
@@ -45,8 +60,11 @@ internal static class KernelMath
     {
         if (b == 0)
             Throw.DivisionByZero("integer division", site);
-        return b == -1 ? unchecked(-a) : a / b;
+        return TruncatedDivideNonZero(a, b);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long TruncatedDivideNonZero(long a, long b) => b == -1 ? unchecked(-a) : a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int TruncatedDivide(int a, int b, string site)
@@ -62,8 +80,11 @@ internal static class KernelMath
     {
         if (b == 0)
             Throw.DivisionByZero("integer modulo", site);
-        return b == -1 ? 0 : a % b;
+        return RemainderNonZero(a, b);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long RemainderNonZero(long a, long b) => b == -1 ? 0 : a % b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Remainder(int a, int b, string site) => (int)Remainder((long)a, b, site);
@@ -109,6 +130,11 @@ internal static class KernelMath
     {
         if (n < 0)
             Throw.NegativePower(site);
+        return PowerNonNegative(x, n);
+    }
+
+    public static long PowerNonNegative(long x, long n)
+    {
         var result = 1L;
         while (n != 0)
         {

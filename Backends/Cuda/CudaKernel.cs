@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.Loader;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using JitDsl.Backends;
+using JitDsl.Backends.Cuda;
+using JitDsl.Backends.Dispatch;
+using JitDsl.Backends.Llvm;
+using JitDsl.Dsl.Tree;
+using JitDsl.Dsl.Typing;
+using JitDsl.Lowering.Printing;
+
+namespace JitDsl;
+
+/// <summary>Launches a CUDA kernel on a grid: <c>kernel[blocks, threadsPerBlock](args)</c>.</summary>
+public delegate void CudaLaunch(params object?[] args);
+
+/// <summary>
+/// A kernel for the GPU made by <see cref="Cuda.Kernel"/>, like Numba's <c>@cuda.jit</c>: launched with an explicit
+/// grid, <c>add[blocks, 256](a, b, o)</c>, every thread running the kernel with its own <see cref="Cuda.Grid"/> index.
+/// It is compiled at its first launch for the argument types (1-D arrays, <see cref="DeviceArray{T}"/>s and
+/// scalars), through ILGPU, for the first CUDA GPU or, without one, ILGPU's CPU accelerator. Thread-safe.
+/// </summary>
+public sealed class CudaKernel
+{
+    // Compiled kernels by their lowered tree: a kernel traced again compiles once.
+    private static readonly ConcurrentDictionary<string, Lazy<GpuCode>> Compiled = new();
+    private static int assemblies;
+
+    private readonly KernelTree tree;
+    private readonly JitOptions options;
+    private readonly ConcurrentDictionary<Signature, Lazy<(GpuCode Code, IReadOnlyList<StageReport> Stages)>> specializations = new();
+    private int warnedAboutCopies;
+
+    internal CudaKernel(KernelTree tree, JitOptions options)
+    {
+        this.tree = tree;
+        this.options = options;
+    }
+
+    /// <summary>The kernel's name.</summary>
+    public string Name => tree.Name;
+
+    /// <summary>A launch of <paramref name="blocks"/> blocks of <paramref name="threadsPerBlock"/> threads.</summary>
+    public CudaLaunch this[int blocks, int threadsPerBlock] =>
+        args => Launch(new KernelConfig(CheckBlocks(blocks, nameof(blocks)), CheckThreads(threadsPerBlock, threadsPerBlock, nameof(threadsPerBlock))), args);
+
+    /// <summary>A launch on a 2-D grid: (x, y) blocks of (x, y) threads.</summary>
+    public CudaLaunch this[(int X, int Y) blocks, (int X, int Y) threadsPerBlock] =>
+        args => Launch(new KernelConfig(
+            new Index2D(CheckBlocks(blocks.X, nameof(blocks)), CheckBlocks(blocks.Y, nameof(blocks))),
+            new Index2D(CheckThreads(threadsPerBlock.X, threadsPerBlock.X * threadsPerBlock.Y, nameof(threadsPerBlock)), CheckThreads(threadsPerBlock.Y, threadsPerBlock.X * threadsPerBlock.Y, nameof(threadsPerBlock)))), args);
+
+    /// <summary>A launch on a 3-D grid.</summary>
+    public CudaLaunch this[(int X, int Y, int Z) blocks, (int X, int Y, int Z) threadsPerBlock] =>
+        args =>
+        {
+            var total = threadsPerBlock.X * threadsPerBlock.Y * threadsPerBlock.Z;
+            Launch(new KernelConfig(
+                new Index3D(CheckBlocks(blocks.X, nameof(blocks)), CheckBlocks(blocks.Y, nameof(blocks)), CheckBlocks(blocks.Z, nameof(blocks))),
+                new Index3D(CheckThreads(threadsPerBlock.X, total, nameof(threadsPerBlock)), CheckThreads(threadsPerBlock.Y, total, nameof(threadsPerBlock)),
+                    CheckThreads(threadsPerBlock.Z, total, nameof(threadsPerBlock)))), args);
+        };
+
+    /// <summary>Every stage of compiling the kernel for these example arguments, down to its IL and its PTX.</summary>
+    public KernelInspection Inspect(params object?[] exampleArgs)
+    {
+        var (signature, _) = Prepare(exampleArgs ?? [null]);
+        var (code, stages) = Specialize(signature);
+        var ptx = new StageReport("ptx", TimeSpan.Zero, () => Ptx(code.Method));
+        return new KernelInspection(Name, signature.ToString(), [.. stages, ptx]);
+    }
+
+    private static int CheckBlocks(int blocks, string name) =>
+        blocks >= 1 ? blocks : throw new ArgumentOutOfRangeException(name, blocks, "a launch needs at least one block");
+
+    private static int CheckThreads(int threads, int perBlock, string name)
+    {
+        var limit = GpuDevice.Accelerator.MaxNumThreadsPerGroup;
+        if (threads < 1 || perBlock > limit)
+            throw new ArgumentOutOfRangeException(name, perBlock,
+                $"a block has 1 to {limit} threads on {GpuDevice.Accelerator.Name}{(GpuDevice.IsGpu ? "" : " (ILGPU's CPU accelerator: no CUDA GPU here)")}");
+        return threads;
+    }
+
+    private void Launch(KernelConfig config, object?[] args)
+    {
+        var (signature, arguments) = Prepare(args ?? [null]);
+        var code = Specialize(signature).Code;
+        var copies = new List<(Array Host, IDisposable Buffer, Action CopyBack)>();
+        try
+        {
+            var launchArgs = new object[arguments.Length + 1];
+            for (var k = 0; k < arguments.Length; k++)
+                launchArgs[k] = arguments[k] switch
+                {
+                    IDeviceArray device => device.View,
+                    Array host => Transfer(host, copies),
+                    var scalar => scalar!,
+                };
+            lock (GpuDevice.Gate)
+            {
+                using var errors = GpuDevice.Accelerator.Allocate1D<long>(IlEmitter.ErrorSlots);
+                errors.MemSetToZero();
+                launchArgs[^1] = errors.View.BaseView;
+                code.Kernel.Launch(GpuDevice.Accelerator.DefaultStream, config, launchArgs);
+                GpuDevice.Accelerator.DefaultStream.Synchronize();
+                foreach (var (_, _, copyBack) in copies)
+                    copyBack();
+                var record = errors.GetAsArray1D();
+                if (record[0] != 0)
+                    NativeKernel.Raise((NativeError)record[0], record[1], record[2], record[3], code.Sites, [], null);
+            }
+        }
+        finally
+        {
+            foreach (var (_, buffer, _) in copies)
+                buffer.Dispose();
+        }
+    }
+
+    /// <summary>A host array passed to a launch: copied to the device and back, as Numba does (and warns about).</summary>
+    private object Transfer(Array host, List<(Array, IDisposable, Action)> copies)
+    {
+        if (Interlocked.Exchange(ref warnedAboutCopies, 1) == 0)
+            Console.Error.WriteLine($"JitDsl: CUDA kernel `{Name}` was given a host array: it is copied to the device and back at every launch; pass a DeviceArray (Cuda.ToDevice) to keep it there");
+        var element = host.GetType().GetElementType()!;
+        var device = (IDeviceArray)Activator.CreateInstance(typeof(DeviceArray<>).MakeGenericType(element), host)!;
+        var copyToHost = device.GetType().GetMethod(nameof(DeviceArray<int>.CopyToHost), [host.GetType()])!;
+        copies.Add((host, (IDisposable)device, () => copyToHost.Invoke(device, [host])));
+        return device.View;
+    }
+
+    /// <summary>The kernel types of a launch's arguments (a device array types as the host array it mirrors).</summary>
+    private (Signature Signature, object?[] Arguments) Prepare(object?[] args)
+    {
+        var stand_ins = args.Select(a => a is IDeviceArray device ? Array.CreateInstance(device.ElementType, 0) : a).ToArray();
+        var signature = Arguments.TypesOf(tree, stand_ins);
+        Arguments.CheckAccepted(tree, signature);
+        for (var k = 0; k < args.Length; k++)
+        {
+            if (args[k] is INdArray)
+                throw new KernelArgumentException(ErrorCodes.ArgumentType,
+                    $"argument `{tree.Parameters[k].Name}` of CUDA kernel `{Name}` is a strided view; pass a 1-D array or a DeviceArray", tree.Parameters[k].Name);
+        }
+        return (signature, args);
+    }
+
+    private (GpuCode Code, IReadOnlyList<StageReport> Stages) Specialize(Signature signature) =>
+        specializations.GetOrAdd(signature, s => new Lazy<(GpuCode, IReadOnlyList<StageReport>)>(() =>
+        {
+            var stages = new List<StageReport>();
+            var (_, lowered) = Pipeline.Lower(tree, s, null, options, stages, gpu: true);
+            var key = $"{Name}\n{CSharpPrinter.Print(lowered)}";
+            var clock = Stopwatch.StartNew();
+            var code = Compiled.GetOrAdd(key, _ => new Lazy<GpuCode>(() => Compile(lowered))).Value;
+            stages.Add(new StageReport("il", clock.Elapsed, () => code.Listing));
+            return (code, stages);
+        })).Value;
+
+    /// <summary>Emits the kernel into an assembly of its own, loads it (for good: ILGPU keeps the method), and compiles it with ILGPU.</summary>
+    private static GpuCode Compile(LambdaExpression lowered)
+    {
+        var name = $"JitDslCuda{Interlocked.Increment(ref assemblies)}";
+        var assemblyBuilder = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly);
+        // The kernel calls the lowering's runtime helpers, which are internal: the runtime lets an assembly that
+        // carries this attribute (found by its name) reach into the one it names.
+        assemblyBuilder.SetCustomAttribute(new CustomAttributeBuilder(
+            typeof(System.Runtime.CompilerServices.IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!,
+            [typeof(Lowering.Runtime.KernelMath).Assembly.GetName().Name!]));
+        var type = assemblyBuilder.DefineDynamicModule(name).DefineType("Kernels", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed);
+        var (listing, sites) = IlEmitter.Emit(type, "Kernel", lowered);
+        type.CreateType();
+        using var image = new MemoryStream();
+        assemblyBuilder.Save(image);
+        image.Position = 0;
+        var method = AssemblyLoadContext.Default.LoadFromStream(image).GetType("Kernels")!.GetMethod("Kernel")!;
+        lock (GpuDevice.Gate)
+        {
+            try
+            {
+                var compiled = GpuDevice.Accelerator.CompileKernel(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);
+                return new GpuCode(method, GpuDevice.Accelerator.LoadKernel(compiled), listing, sites);
+            }
+            catch (Exception e) when (e is NotSupportedException or InvalidOperationException || e.GetType().Namespace?.StartsWith("ILGPU", StringComparison.Ordinal) == true)
+            {
+                GpuDevice.ForgetFailedCompile();
+                throw new JitInternalException($"ILGPU could not compile CUDA kernel `{lowered.Name}`: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>The kernel's PTX, from ILGPU's PTX backend for an sm_90 GPU (no GPU needed).</summary>
+    internal static string Ptx(MethodInfo method)
+    {
+        lock (GpuDevice.Gate)
+        {
+            using var backend = new PTXBackend(GpuDevice.Context, new CudaCapabilityContext(CudaArchitecture.SM_90),
+                CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
+            var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);
+            return compiled.PTXAssembly;
+        }
+    }
+
+    /// <summary>A compiled kernel: its method, ILGPU's kernel, the IL listing and the error sites.</summary>
+    private sealed record GpuCode(MethodInfo Method, ILGPU.Runtime.Kernel Kernel, string Listing, IReadOnlyList<string> Sites);
+}

@@ -1,0 +1,146 @@
+using static JitDsl.Dsl.Ops;
+using static JitDsl.Tests.TestSupport;
+
+namespace JitDsl.Tests.Cuda;
+
+/// <summary>
+/// CUDA kernels on ILGPU's CPU accelerator (no GPU here; CI has none either): results against the Clr backend or
+/// plain C#, errors as the other backends raise them, launches and device arrays checked, PTX for every kernel.
+/// </summary>
+[TestClass]
+public sealed class CudaKernelTests
+{
+    private static double[] Data(int n, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, n).Select(_ => random.NextDouble() * 4 - 2).ToArray();
+    }
+
+    private static string Ptx(CudaKernel kernel, params object?[] args)
+    {
+        var ptx = kernel.Inspect(args)["ptx"].Output;
+        StringAssert.Contains(ptx, ".entry");
+        return ptx;
+    }
+
+    [TestMethod]
+    public void VectorAddGivesTheClrResultFromHostAndDeviceArrays()
+    {
+        var add = JitDsl.Cuda.Kernel((Arr a, Arr b, Arr o) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            If(i < o.Length, () => o[i] = a[i] + Sqrt(Abs(b[i])) * Sin(a[i]));
+        });
+        var reference = Jit.Kernel((Arr a, Arr b, Arr o) => For(o.Length, i => o[i] = a[i] + Sqrt(Abs(b[i])) * Sin(a[i])), OnClr);
+        var (x, y) = (Data(1000, 1), Data(1000, 2));
+        var expected = new double[1000];
+        reference.Invoke(x, y, expected);
+
+        var fromHost = new double[1000];
+        add[(1000 + 15) / 16, 16](x, y, fromHost);
+        CollectionAssert.AreEqual(expected, fromHost, "host arrays, copied each way");
+
+        using var a = JitDsl.Cuda.ToDevice(x);
+        using var b = JitDsl.Cuda.ToDevice(y);
+        using var o = new DeviceArray<double>(1000);
+        add[63, 16](a, b, o);
+        CollectionAssert.AreEqual(expected, o.CopyToHost(), "device arrays");
+        StringAssert.Contains(add.Inspect(x, y, fromHost)["il"].Output, "ldobj");
+        Ptx(add, x, y, fromHost);
+    }
+
+    [TestMethod]
+    public void AGridStrideLoopCoversAnArrayLargerThanTheGrid()
+    {
+        var scale = JitDsl.Cuda.Kernel((Arr a, Val factor, Arr o) =>
+        {
+            var start = JitDsl.Cuda.Grid(1);
+            var stride = JitDsl.Cuda.GridSize(1);
+            For(start, o.Length, stride, i => o[i] = a[i] * factor + 1.0);
+        });
+        var x = Data(10_007, 3);
+        var o = new double[x.Length];
+        scale[4, 8](x, 2.5, o);
+        CollectionAssert.AreEqual(x.Select(v => v * 2.5 + 1.0).ToArray(), o);
+        Ptx(scale, x, 2.5, o);
+    }
+
+    [TestMethod]
+    public void ThreadsSeeTheirIndicesOnTwoDimensionalGrids()
+    {
+        var label = JitDsl.Cuda.Kernel((Val width, Val height, Arr<long> o) =>
+        {
+            var (x, y) = JitDsl.Cuda.Grid2D();
+            If((x < width) & (y < height), () =>
+                o[y * width + x] = JitDsl.Cuda.BlockIdx(0) * 1_000_000 + JitDsl.Cuda.BlockIdx(1) * 10_000 + JitDsl.Cuda.ThreadIdx(1) * 100 + JitDsl.Cuda.ThreadIdx(0));
+        });
+        var (width, height) = (13L, 9L);
+        var o = new long[width * height];
+        label[(4, 3), (4, 4)](width, height, o);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+                Assert.AreEqual(x / 4 * 1_000_000 + y / 4 * 10_000 + y % 4 * 100 + x % 4, o[y * width + x], $"({x}, {y})");
+        }
+        Ptx(label, width, height, o);
+    }
+
+    [TestMethod]
+    public void SyncThreadsOrdersABlocksWritesBeforeItsReads()
+    {
+        // Each block reverses its slice of the input through a scratch array: a thread reads what another wrote.
+        var reverse = JitDsl.Cuda.Kernel((Arr a, Arr scratch, Arr o) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            var t = JitDsl.Cuda.ThreadIdx(0);
+            var size = JitDsl.Cuda.BlockDim(0);
+            scratch[i] = a[i];
+            JitDsl.Cuda.SyncThreads();
+            o[i] = scratch[i - t + (size - 1 - t)];
+        });
+        var x = Data(64, 4);
+        var o = new double[64];
+        reverse[4, 16](x, new double[64], o);
+        for (var i = 0; i < 64; i++)
+            Assert.AreEqual(x[i - i % 16 + 15 - i % 16], o[i], $"element {i}");
+        StringAssert.Contains(Ptx(reverse, x, new double[64], o), "bar.sync");
+    }
+
+    [TestMethod]
+    public void AnIndexOutOfRangeRaisesWhatTheClrBackendRaises()
+    {
+        Action<Arr, Arr> body = (a, o) => o[JitDsl.Cuda.Grid(1)] = a[JitDsl.Cuda.Grid(1) + 5];
+        var gpu = JitDsl.Cuda.Kernel(body);
+        var e = Assert.ThrowsExactly<IndexOutOfRangeException>(() => gpu[2, 8](new double[16], new double[16]));
+        StringAssert.Contains(e.Message, "is out of bounds for axis 0 of `a` at CudaKernelTests.cs");
+        StringAssert.Contains(e.Message, "with size 16");
+        var division = JitDsl.Cuda.Kernel((Arr<long> a) => { a[JitDsl.Cuda.Grid(1)] = FloorDiv(10L, a[JitDsl.Cuda.Grid(1)]); });
+        Assert.ThrowsExactly<DivideByZeroException>(() => division[1, 4](new long[] { 1, 2, 0, 5 }));
+    }
+
+    [TestMethod]
+    public void BadLaunchesAndDisposedArraysAreRefused()
+    {
+        var touch = JitDsl.Cuda.Kernel((Arr<double> o) => { o[JitDsl.Cuda.Grid(1)] = 1.0; });
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => touch[1, 0](new double[1]));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => touch[0, 1](new double[1]));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => touch[1, 100_000](new double[100_000]));
+        HasCode(Assert.ThrowsExactly<KernelArgumentException>(() => touch[1, 1](new int[1])), ErrorCodes.ParameterMismatch);
+        var device = new DeviceArray<double>(4);
+        Assert.ThrowsExactly<ArgumentException>(() => device.CopyFromHost(new double[3]));
+        device.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => touch[1, 1](device));
+        Assert.ThrowsExactly<ObjectDisposedException>(() => device.CopyToHost());
+    }
+
+    [TestMethod]
+    public void CudaIntrinsicsOutsideACudaKernelAreRefused()
+    {
+        var cpu = Jit.Kernel((Arr o) => { o[JitDsl.Cuda.Grid(1)] = 1.0; }, OnClr);
+        HasCode(Assert.ThrowsExactly<TypingException>(() => cpu.Invoke(new double[1])), ErrorCodes.GpuOnly);
+        var allocates = JitDsl.Cuda.Kernel((Arr o) => { var t = EmptyLike(o); o[0] = t[0]; });
+        HasCode(Assert.ThrowsExactly<TypingException>(() => allocates[1, 1](new double[1])), ErrorCodes.GpuOnly);
+        var returns = JitDsl.Cuda.Kernel((Arr o) => o[0]);
+        HasCode(Assert.ThrowsExactly<TypingException>(() => returns[1, 1](new double[1])), ErrorCodes.GpuOnly);
+    }
+}
