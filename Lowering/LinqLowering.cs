@@ -272,6 +272,11 @@ internal sealed partial class LinqLowering
         GpuIntrinsic g when gpu => L.Call(Method(typeof(GpuRuntime), nameof(GpuRuntime.Intrinsic)), L.Constant((int)g.Quantity), L.Constant(g.Axis)),
         GpuIntrinsic g => throw new TypingException(ErrorCodes.GpuOnly,
             $"`{TreePrinter.Inline(g)}` is for kernels made with Cuda.Kernel; this one is compiled for the CPU", e.Loc),
+        Alloc { Shared: true } a when gpu => L.Call(typeof(GpuRuntime).GetMethod(nameof(GpuRuntime.SharedArray))!.MakeGenericMethod(a.Element.ClrType()),
+            L.Constant((int)(long)((Const)a.Shape[0]).Value)),
+        Alloc { Shared: true } => throw new TypingException(ErrorCodes.GpuOnly, "a shared array is for kernels made with Cuda.Kernel", e.Loc),
+        GpuAtomic g when gpu => LowerAtomic(g),
+        GpuAtomic g => throw new TypingException(ErrorCodes.GpuOnly, $"`{TreePrinter.Inline(g)}` is for kernels made with Cuda.Kernel", e.Loc),
         Alloc when gpu => throw new TypingException(ErrorCodes.GpuOnly,
             "a CUDA kernel cannot allocate an array: allocate it on the host (Cuda.ToDevice, new DeviceArray<T>) and pass it in", e.Loc),
         Alloc a => LowerAlloc(a),
@@ -299,26 +304,29 @@ internal sealed partial class LinqLowering
     {
         var array = LowerExpr(arrayNode);
         var rank = arrayNode.T.Rank;
-        var offsets = Enumerable.Select<Expr, L>(indices, (index, axis) =>
-        {
-            var local = (index as LocalRef)?.Local;
-            var value = local is not null && narrowIndices.Contains(local) ? locals[local] : LowerExpr(index);
-            if (!boundsChecked)
-                return value.Type == typeof(int) ? value : L.Convert(value, typeof(int));
-            var length = Length(array, rank, axis);
-            var nonNegative = local is not null && nonNegativeIndices.Contains(local);
-            if (!boundsCheck)
-                return nonNegative ? L.Convert(value, typeof(int)) : L.Call(Method(typeof(Checks), nameof(Checks.Wrap), value.Type, typeof(int)), value, length);
-            var check = nonNegative ? nameof(Checks.InRange) : nameof(Checks.Index);
-            return L.Call(Method(typeof(Checks), check, value.Type, typeof(int), typeof(string)), value, length,
-                L.Constant($"axis {axis} of `{TreePrinter.Inline(arrayNode)}` at {loc}"));
-        }).ToArray();
+        var offsets = indices.Select((index, axis) => Offset(arrayNode, array, index, axis, boundsChecked, loc)).ToArray();
         if (!arrayNode.T.Strided)
             return L.ArrayAccess(array, offsets);
         // A view: Data[Offset + Σ index_k · Stride_k], in int (every element of a view is inside its storage).
         var position = offsets.Select((offset, axis) => (L)L.Multiply(offset, StridedCall(nameof(Strided.Stride), array, L.Constant(axis))))
             .Aggregate(StridedCall(nameof(Strided.Offset), array), L.Add);
         return L.ArrayAccess(StridedCall(nameof(Strided.Data), array), position);
+    }
+
+    /// <summary>An index as the int offset along an axis: negative ones counted from the end, checked unless proven.</summary>
+    private L Offset(Expr arrayNode, L array, Expr index, int axis, bool boundsChecked, SourceLoc loc)
+    {
+        var local = (index as LocalRef)?.Local;
+        var value = local is not null && narrowIndices.Contains(local) ? locals[local] : LowerExpr(index);
+        if (!boundsChecked)
+            return value.Type == typeof(int) ? value : L.Convert(value, typeof(int));
+        var length = Length(array, arrayNode.T.Rank, axis);
+        var nonNegative = local is not null && nonNegativeIndices.Contains(local);
+        if (!boundsCheck)
+            return nonNegative ? L.Convert(value, typeof(int)) : L.Call(Method(typeof(Checks), nameof(Checks.Wrap), value.Type, typeof(int)), value, length);
+        var check = nonNegative ? nameof(Checks.InRange) : nameof(Checks.Index);
+        return L.Call(Method(typeof(Checks), check, value.Type, typeof(int), typeof(string)), value, length,
+            L.Constant($"axis {axis} of `{TreePrinter.Inline(arrayNode)}` at {loc}"));
     }
 
     private static L Length(L array, int rank, int axis) =>
@@ -331,6 +339,18 @@ internal sealed partial class LinqLowering
 
     // Empty and Zeros both allocate zeroed memory: GC.AllocateUninitializedArray measured slower here for large
     // arrays (fresh pages to fault in, where a zeroed allocation reuses memory the GC kept).
+    /// <summary>A CUDA atomic on a checked element: its operands in <see cref="GpuRuntime.Atomic"/>'s order (compare last).</summary>
+    private L LowerAtomic(GpuAtomic g)
+    {
+        var array = LowerExpr(g.Operands[0]);
+        var index = Offset(g.Operands[0], array, g.Operands[1], 0, boundsChecked: true, g.Loc);
+        var element = g.T.ClrType();
+        var (value, compare) = g.Op == GpuAtomicOp.CompareExchange
+            ? (LowerExpr(g.Operands[3]), LowerExpr(g.Operands[2]))
+            : (LowerExpr(g.Operands[2]), (L)L.Default(element));
+        return L.Call(typeof(GpuRuntime).GetMethod(nameof(GpuRuntime.Atomic))!.MakeGenericMethod(element), L.Constant((int)g.Op), array, index, value, compare);
+    }
+
     private L LowerAlloc(Alloc a) =>
         L.NewArrayBounds(a.Element.ClrType(), a.Shape.Select(d => (L)L.Call(Method(typeof(Checks), nameof(Checks.Dimension)), LowerExpr(d), Site(a.Loc))));
 

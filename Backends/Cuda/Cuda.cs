@@ -81,6 +81,38 @@ public static class Cuda
     public static void SyncThreads([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Tracer.Current.Barrier(CallerLocation.From(file, line));
 
+    /// <summary>
+    /// <c>cuda.shared.array(length, dtype)</c>: an array every thread of a block shares, fast on-chip memory; its
+    /// length is a literal (the GPU reserves it when the kernel compiles). Its elements start undefined.
+    /// </summary>
+    public static Arr SharedArray(DType dtype, int length, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var tracer = Tracer.Current;
+        var loc = CallerLocation.From(file, line);
+        var shared = new Alloc(dtype, [new Const((long)length, DType.Int64, Weak: false) { Loc = loc }], Zeroed: false) { Loc = loc, Shared = true };
+        return new Arr(tracer, tracer.BindTemporary(shared, "shared", loc));
+    }
+
+    /// <summary><c>cuda.atomic.add</c>: adds <paramref name="value"/> to <c>array[index]</c> in one indivisible step; gives the old value.</summary>
+    public static Val AtomicAdd(Arr array, Val index, Val value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.Atomic(GpuAtomicOp.Add, array, [index, value], CallerLocation.From(file, line));
+
+    /// <summary><c>cuda.atomic.min</c>: the element becomes the smaller of it and <paramref name="value"/>; gives the old value.</summary>
+    public static Val AtomicMin(Arr array, Val index, Val value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.Atomic(GpuAtomicOp.Min, array, [index, value], CallerLocation.From(file, line));
+
+    /// <summary><c>cuda.atomic.max</c>: the element becomes the larger of it and <paramref name="value"/>; gives the old value.</summary>
+    public static Val AtomicMax(Arr array, Val index, Val value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.Atomic(GpuAtomicOp.Max, array, [index, value], CallerLocation.From(file, line));
+
+    /// <summary><c>cuda.atomic.exch</c>: stores <paramref name="value"/>; gives the old value.</summary>
+    public static Val AtomicExchange(Arr array, Val index, Val value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.Atomic(GpuAtomicOp.Exchange, array, [index, value], CallerLocation.From(file, line));
+
+    /// <summary><c>cuda.atomic.compare_and_swap</c>: stores <paramref name="value"/> if the element equals <paramref name="compare"/>; gives the old value.</summary>
+    public static Val AtomicCompareExchange(Arr array, Val index, Val compare, Val value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.Atomic(GpuAtomicOp.CompareExchange, array, [index, compare, value], CallerLocation.From(file, line));
+
     /// <summary><c>cuda.to_device</c>: a copy of <paramref name="host"/> in the device's memory.</summary>
     public static DeviceArray<T> ToDevice<T>(T[] host) where T : unmanaged => new(host);
 

@@ -418,7 +418,13 @@ internal sealed class IlEmitter
         var type = call.Method.DeclaringType;
         var name = call.Method.Name;
         if (type == typeof(GpuRuntime))
-            return Intrinsic((GpuQuantityCode)(int)((ConstantExpression)call.Arguments[0]).Value!, (int)((ConstantExpression)call.Arguments[1]).Value!);
+            return name switch
+            {
+                nameof(GpuRuntime.SharedArray) => SharedArray(call.Method.GetGenericArguments()[0], (int)((ConstantExpression)call.Arguments[0]).Value!),
+                nameof(GpuRuntime.Atomic) => AtomicOperation((AtomicCode)(int)((ConstantExpression)call.Arguments[0]).Value!, call.Method.GetGenericArguments()[0],
+                    call.Arguments.Skip(1).Select(a => Lower(a)!).ToArray()),
+                _ => Intrinsic((GpuQuantityCode)(int)((ConstantExpression)call.Arguments[0]).Value!, (int)((ConstantExpression)call.Arguments[1]).Value!),
+            };
         var site = call.Arguments.LastOrDefault() is ConstantExpression { Value: string s } ? s : null;
         var args = call.Arguments.Where(a => a.Type != typeof(string)).Select(a => Lower(a)!).ToArray();
         if (type == typeof(Checks))
@@ -438,6 +444,42 @@ internal sealed class IlEmitter
         BlockSize,
         GridSize,
         Barrier,
+    }
+
+    /// <summary>The operations of <c>Dsl.Tree.GpuAtomicOp</c>, by value, as ILGPU's <see cref="Atomic"/> names them.</summary>
+    private enum AtomicCode
+    {
+        Add,
+        Min,
+        Max,
+        Exchange,
+        CompareExchange,
+    }
+
+    /// <summary>The block's shared array: ILGPU allocates it once per block, of a length it must know now.</summary>
+    private LocalBuilder SharedArray(Type element, int length)
+    {
+        var view = NewLocal(element.MakeArrayType());
+        Op(OpCodes.Ldc_I4, length);
+        Op(OpCodes.Call, typeof(SharedMemory).GetMethod(nameof(SharedMemory.Allocate), 1, [typeof(int)])!.MakeGenericMethod(element));
+        Op(OpCodes.Stloc, view);
+        return view;
+    }
+
+    /// <summary>An atomic on <c>view[index]</c> (operands view, index, value, compare): ILGPU's, by reference to the element.</summary>
+    private LocalBuilder AtomicOperation(AtomicCode op, Type element, LocalBuilder[] operands)
+    {
+        var result = NewLocal(element);
+        Element(operands[0], operands[1]);
+        var byRef = element.MakeByRefType();
+        if (op == AtomicCode.CompareExchange)
+            Op(OpCodes.Ldloc, operands[3]);
+        Op(OpCodes.Ldloc, operands[2]);
+        var parameters = op == AtomicCode.CompareExchange ? new[] { byRef, element, element } : [byRef, element];
+        Op(OpCodes.Call, typeof(ILGPU.Atomic).GetMethod(op.ToString(), parameters)
+            ?? throw Unsupported(kernelName, $"an atomic {op} on {element.Name}"));
+        Op(OpCodes.Stloc, result);
+        return result;
     }
 
     private LocalBuilder? Intrinsic(GpuQuantityCode quantity, int axis)
@@ -576,7 +618,7 @@ internal sealed class IlEmitter
         ErrorSlot(0);
         Op(OpCodes.Ldc_I8, 0L);
         Op(OpCodes.Ldc_I8, (long)error);
-        Op(OpCodes.Call, typeof(Atomic).GetMethod(nameof(Atomic.CompareExchange), [typeof(long).MakeByRefType(), typeof(long), typeof(long)])!);
+        Op(OpCodes.Call, typeof(ILGPU.Atomic).GetMethod(nameof(ILGPU.Atomic.CompareExchange), [typeof(long).MakeByRefType(), typeof(long), typeof(long)])!);
         Op(OpCodes.Brtrue, claimed);
         foreach (var (slot, value) in new[] { (1, v1), (2, v2) })
         {

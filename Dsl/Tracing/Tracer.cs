@@ -193,6 +193,14 @@ internal sealed class Tracer
 
     public void SeedRandom(Val seed, SourceLoc loc) => Append(new SeedRandom(Use(seed)) { Loc = loc });
 
+    /// <summary>A CUDA atomic operation: a write of an array element, whose old value it gives.</summary>
+    public Val Atomic(GpuAtomicOp op, Arr array, Val[] operands, SourceLoc loc)
+    {
+        var node = new GpuAtomic(op, [Use(array), .. operands.Select(Use)]) { Loc = loc };
+        mutations.Add(new Mutation(State.ArrayElements, nextSeq, [.. loops]));
+        return new Val(this, BindTemporary(node, "old", loc));
+    }
+
     /// <summary>A CUDA barrier: other threads' writes land here, so no read of array elements may move across it.</summary>
     public void Barrier(SourceLoc loc)
     {

@@ -106,11 +106,32 @@ internal enum GpuQuantity
     Barrier,
 }
 
+/// <summary>CUDA's atomic operations on an array element.</summary>
+internal enum GpuAtomicOp
+{
+    Add,
+    Min,
+    Max,
+    Exchange,
+    /// <summary>Operands array, index, compare, value: stores the value if the element equals compare.</summary>
+    CompareExchange,
+}
+
+/// <summary>
+/// <c>cuda.atomic.add(array, index, value)</c> and its kin: operands array (1-D), index, value (and compare, first,
+/// for <see cref="GpuAtomicOp.CompareExchange"/>); the value is the element's old one. Only in CUDA kernels.
+/// </summary>
+internal sealed record GpuAtomic(GpuAtomicOp Op, NodeList<Expr> Operands) : Expr;
+
 /// <summary>A CUDA kernel's view of its launch along <see cref="Axis"/> (0, 1, 2 for x, y, z), as int64; only in kernels made by <c>Cuda.Kernel</c>.</summary>
 internal sealed record GpuIntrinsic(GpuQuantity Quantity, int Axis) : Expr;
 
 /// <summary>A new C-ordered array; <see cref="Zeroed"/> distinguishes <c>Zeros</c> from <c>Empty</c>.</summary>
-internal sealed record Alloc(DType Element, NodeList<Expr> Shape, bool Zeroed) : Expr;
+internal sealed record Alloc(DType Element, NodeList<Expr> Shape, bool Zeroed) : Expr
+{
+    /// <summary>A CUDA block's shared array (<c>cuda.shared.array</c>): one per block, of a length known when compiling.</summary>
+    public bool Shared { get; init; }
+}
 
 /// <summary><c>EmptyLike(a)</c>/<c>ZerosLike(a)</c>; type inference replaces it with an <see cref="Alloc"/>.</summary>
 internal sealed record AllocLike(Expr Source, bool Zeroed) : Expr;

@@ -20,6 +20,7 @@ internal static class TreeWalk
         AllocLike a => [a.Source],
         Reduction r => r.Operands,
         ShapeCheck c => c.Lengths,
+        GpuAtomic g => g.Operands,
         _ => throw new JitInternalException($"{nameof(TreeWalk)} does not know {e.GetType().Name}"),
     };
 
@@ -68,6 +69,8 @@ internal static class TreeWalk
                 return MapList(r.Operands, map) is { } operands ? r with { Operands = operands } : e;
             case ShapeCheck c:
                 return MapList(c.Lengths, map) is { } lengths ? c with { Lengths = lengths } : e;
+            case GpuAtomic g:
+                return MapList(g.Operands, map) is { } atomicOperands ? g with { Operands = atomicOperands } : e;
             default:
                 throw new JitInternalException($"{nameof(TreeWalk)} does not know {e.GetType().Name}");
         }

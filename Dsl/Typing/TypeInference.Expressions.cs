@@ -75,8 +75,12 @@ internal sealed partial class TypeInference
             case Alloc a:
             {
                 var shape = a.Shape.Select(d => TypeInteger(d, "dimension of an array", a.Loc));
-                return new Typed(new Alloc(a.Element, shape, a.Zeroed) { Loc = a.Loc, Type = JitType.Array(a.Element, shape.Count) }, false);
+                if (a.Shared && shape is not [Const { Value: long and > 0 }])
+                    throw new TypingException(ErrorCodes.GpuOnly, "a shared array has one dimension, a positive literal length, known when the kernel compiles", a.Loc);
+                return new Typed(new Alloc(a.Element, shape, a.Zeroed) { Loc = a.Loc, Type = JitType.Array(a.Element, shape.Count), Shared = a.Shared }, false);
             }
+            case GpuAtomic g:
+                return new Typed(TypeAtomic(g), false);
             case Reduction r:
                 return new Typed(TypeReduction(r), false);
             case AllocLike a:
@@ -183,6 +187,17 @@ internal sealed partial class TypeInference
             ChunkIdentity = r.ChunkIdentity is null || r.Op != ReduceOp.Fold ? null : ChunkIdentity(r.ChunkIdentity, accumulator, r.Loc),
             Type = type,
         };
+    }
+
+    /// <summary>An atomic operation: a 1-D array of int32, int64, float32 or float64, an integer index, values of its dtype.</summary>
+    private GpuAtomic TypeAtomic(GpuAtomic g)
+    {
+        var array = RequireArray(TypeExpr(g.Operands[0]), $"atomic {g.Op} on", g.Loc);
+        if (array.T.Rank != 1 || array.T.DType is not (DType.Int32 or DType.Int64 or DType.Float32 or DType.Float64))
+            throw new TypingException(ErrorCodes.GpuOnly, $"atomic {g.Op} works on 1-D arrays of int32, int64, float32 or float64, not on a {array.T} array", g.Loc);
+        var index = TypeInteger(g.Operands[1], "index of an atomic operation", g.Loc);
+        var values = g.Operands.Skip(2).Select(v => ConvertTo(RequireScalar(Concrete(TypeExpr(v)), $"a value of atomic {g.Op}", g.Loc), array.T.DType, g.Loc));
+        return new GpuAtomic(g.Op, [array, index, .. values]) { Loc = g.Loc, Type = array.T.Element };
     }
 
     /// <summary>An associative ufunc's identity in its accumulator's dtype (a complex one cannot start a real fold).</summary>

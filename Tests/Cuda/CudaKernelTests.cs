@@ -107,6 +107,75 @@ public sealed class CudaKernelTests
     }
 
     [TestMethod]
+    public void ABlockSumsItsSliceInSharedMemory()
+    {
+        var blockSums = JitDsl.Cuda.Kernel((Arr a, Arr sums) =>
+        {
+            var slice = JitDsl.Cuda.SharedArray(DType.Float64, 16);
+            var t = JitDsl.Cuda.ThreadIdx(0);
+            slice[t] = a[JitDsl.Cuda.Grid(1)];
+            JitDsl.Cuda.SyncThreads();
+            If(t == 0, () =>
+            {
+                var total = Var(0.0);
+                For(16, k => total.Value += slice[k]);
+                sums[JitDsl.Cuda.BlockIdx(0)] = total;
+            });
+        });
+        var x = Data(80, 5);
+        var sums = new double[5];
+        blockSums[5, 16](x, sums);
+        for (var b = 0; b < 5; b++)
+            Assert.AreEqual(x.Skip(16 * b).Take(16).Aggregate(0.0, (s, v) => s + v), sums[b], $"block {b}");
+        StringAssert.Contains(Ptx(blockSums, x, sums), ".shared");
+    }
+
+    [TestMethod]
+    public void AtomicsCountEveryThreadOnce()
+    {
+        var histogram = JitDsl.Cuda.Kernel((Arr<long> values, Arr<long> bins, Arr<long> largest, Arr<long> claimed) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            If(i < values.Length, () =>
+            {
+                JitDsl.Cuda.AtomicAdd(bins, values[i] % bins.Length, 1L);
+                JitDsl.Cuda.AtomicMax(largest, 0, values[i]);
+                // Exactly one thread finds 0 and swaps in its index + 1.
+                If(JitDsl.Cuda.AtomicCompareExchange(claimed, 0, 0L, i + 1) == 0, () => JitDsl.Cuda.AtomicAdd(claimed, 1, 1L));
+            });
+        });
+        var values = Enumerable.Range(0, 1000).Select(k => (long)(k * 7919 % 1013)).ToArray();
+        var (bins, largest, claimed) = (new long[10], new long[1], new long[2]);
+        histogram[63, 16](values, bins, largest, claimed);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(b => (long)values.Count(v => v % 10 == b)).ToArray(), bins);
+        Assert.AreEqual(values.Max(), largest[0]);
+        Assert.AreEqual(1L, claimed[1], "one winner");
+        Assert.IsTrue(claimed[0] is >= 1 and <= 1000);
+        StringAssert.Contains(Ptx(histogram, values, bins, largest, claimed), "atom");
+    }
+
+    [TestMethod]
+    public void ADeviceFunctionAndDoubleMathCompileForTheGpu()
+    {
+        var clip = Jit.Kernel((Val x) =>
+        {
+            If(x > 1.0, () => Return(1.0));
+            If(x < -1.0, () => Return(-1.0));
+            return x;
+        });
+        var kernel = JitDsl.Cuda.Kernel((Arr a, Arr o) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            If(i < o.Length, () => o[i] = clip.Call(Exp(a[i]) - Cos(a[i])));
+        });
+        var x = Data(100, 6);
+        var o = new double[100];
+        kernel[7, 16](x, o);
+        CollectionAssert.AreEqual(x.Select(v => Math.Clamp(Math.Exp(v) - Math.Cos(v), -1.0, 1.0)).ToArray(), o);
+        Ptx(kernel, x, o);
+    }
+
+    [TestMethod]
     public void AnIndexOutOfRangeRaisesWhatTheClrBackendRaises()
     {
         Action<Arr, Arr> body = (a, o) => o[JitDsl.Cuda.Grid(1)] = a[JitDsl.Cuda.Grid(1) + 5];
