@@ -107,7 +107,7 @@ public sealed class CudaKernel
                 };
             lock (GpuDevice.Gate)
             {
-                using var errors = GpuDevice.Accelerator.Allocate1D<long>(IlEmitter.ErrorSlots);
+                var errors = GpuDevice.ErrorRecord;
                 errors.MemSetToZero();
                 launchArgs[^1] = errors.View.BaseView;
                 code.Kernel.Launch(GpuDevice.Accelerator.DefaultStream, config, launchArgs);

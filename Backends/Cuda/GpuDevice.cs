@@ -20,6 +20,11 @@ internal static class GpuDevice
 
     public static Accelerator Accelerator => Shared.Value.Accelerator;
 
+    private static MemoryBuffer1D<long, Stride1D.Dense>? errorRecord;
+
+    /// <summary>The error record every launch hands its kernel (launches hold <see cref="Gate"/>, so one serves all).</summary>
+    public static MemoryBuffer1D<long, Stride1D.Dense> ErrorRecord => errorRecord ??= Accelerator.Allocate1D<long>(IlEmitter.ErrorSlots);
+
     /// <summary>Whether kernels run on a real GPU.</summary>
     public static bool IsGpu => Accelerator.AcceleratorType == AcceleratorType.Cuda;
 
