@@ -11,9 +11,17 @@ public sealed class ArrayMap
 {
     private readonly Kernel kernel;
     private readonly Kernel into;
+    // With Backend.Cuda: calls launch on the GPU; `kernel` (on the CPU) serves calls on scalars alone.
+    private readonly Backends.Cuda.GpuMap? gpu;
 
     internal ArrayMap(Kernel kernel)
     {
+        if (kernel.Options.Backend == Backend.Cuda)
+        {
+            var onCpu = kernel.Derive(kernel.Tree, kernel.Options with { Backend = Backend.Auto });
+            gpu = new Backends.Cuda.GpuMap(kernel.Tree, IntoOutput(kernel.Tree), kernel.Options, onCpu.Invoke);
+            kernel = onCpu;
+        }
         this.kernel = kernel;
         into = kernel.Derive(IntoOutput(kernel.Tree));
     }
@@ -25,10 +33,11 @@ public sealed class ArrayMap
 
     /// <summary>Computes the expression for these arguments (arrays and scalars, broadcast together) into a new array.</summary>
     /// <exception cref="ArgumentException">JD0045: the arrays' shapes do not broadcast together.</exception>
-    public object? Invoke(params object?[] args) => kernel.Invoke(args);
+    public object? Invoke(params object?[] args) => gpu is not null ? gpu.Invoke(args ?? [null]) : kernel.Invoke(args);
 
     /// <summary>Computes the expression and returns it as <typeparamref name="TResult"/> (<c>double[]</c>, <c>double[,]</c> …).</summary>
-    public TResult Invoke<TResult>(params object?[] args) => kernel.Invoke<TResult>(args);
+    public TResult Invoke<TResult>(params object?[] args) =>
+        Invoke(args) is TResult typed ? typed : throw new InvalidCastException($"map `{Name}` did not return a {typeof(TResult).Name}");
 
     /// <summary>
     /// Computes the expression straight into <paramref name="output"/> (a <c>T[]</c>, <c>T[,]</c> … or an
@@ -39,6 +48,11 @@ public sealed class ArrayMap
     public void Into(object output, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(output);
+        if (gpu is not null)
+        {
+            gpu.Into(output, args ?? [null]);
+            return;
+        }
         // An argument sharing the output's storage in another layout (an overlapping view) is read from a copy, as
         // NumPy buffers it: the loop writes elements another element may still have to read. The output itself
         // given as an input is read at each element before that element is written: no copy.
@@ -57,7 +71,7 @@ public sealed class ArrayMap
     };
 
     /// <summary>Every stage of compiling the expression for these example arguments: the fused loop shows in <c>fuse</c> and <c>lower</c>.</summary>
-    public KernelInspection Inspect(params object?[] exampleArgs) => kernel.Inspect(exampleArgs);
+    public KernelInspection Inspect(params object?[] exampleArgs) => gpu is not null ? gpu.Inspect(exampleArgs ?? [null]) : kernel.Inspect(exampleArgs);
 
     /// <summary>Calls the expression from the body of a kernel being traced.</summary>
     public Val Call(params Val[] args) => kernel.Call(args);

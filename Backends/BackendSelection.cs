@@ -29,6 +29,9 @@ internal static class BackendSelection
         }
         if (requested == Backend.Llvm && llvmProblem is not null)
             throw LlvmLibrary.Unavailable(llvmProblem);
+        if (requested == Backend.Cuda)
+            throw new NotSupportedException(
+                "Backend.Cuda runs maps and ufunc calls (Jit.Map, Ufunc.Vectorize's Invoke and Into); write GPU kernels with Cuda.Kernel, and reduce on the CPU");
         return requested;
     }
 

@@ -10,6 +10,12 @@ public enum Backend
     Clr,
     /// <summary>LLVM at O3 for this CPU, vectorised, through the system's libLLVM; an error if there is none.</summary>
     Llvm,
+    /// <summary>
+    /// The GPU, through ILGPU (its CPU accelerator where there is no CUDA GPU), for <c>Jit.Map</c> and
+    /// <c>Ufunc.Vectorize</c>: each call launches a grid-stride kernel over 1-D arrays. Kernels for the GPU are
+    /// written with <c>Cuda.Kernel</c>; a <c>Jit.Kernel</c> with this backend is refused.
+    /// </summary>
+    Cuda,
 }
 
 /// <summary>How a kernel is compiled. Immutable: derive variants with <c>with</c>.</summary>

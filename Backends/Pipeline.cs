@@ -31,16 +31,19 @@ internal static class Pipeline
     /// The stages every backend shares: typing, fusion of array expressions, bounds-check elimination, lowering.
     /// Code that runs <paramref name="inProcess"/> gets SIMD loops for fused elementwise loops and, with
     /// <see cref="JitOptions.Parallel"/>, parallel loops (they call back into .NET); ahead-of-time export takes
-    /// scalar, serial loops, and so does a CUDA kernel (<paramref name="gpu"/>: a GPU thread is scalar).
+    /// scalar, serial loops, and so does a CUDA kernel (<paramref name="gpu"/>: a GPU thread is scalar), whose
+    /// fused loops are spread over the launch's threads with <paramref name="gridStride"/> (a map on the GPU).
     /// </summary>
     public static (TypedKernel Typed, LambdaExpression Lowered) Lower(
-        KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages, bool inProcess = false, bool gpu = false)
+        KernelTree kernel, Signature signature, DeclaredSignature? declared, JitOptions options, List<StageReport> stages, bool inProcess = false,
+        bool gpu = false, bool gridStride = false)
     {
         var typed = Stage(kernel, stages, "type", () => TypeInference.Specialize(kernel, signature, declared), TreePrinter.Print);
-        var parallel = inProcess && options.Parallel;
+        // A map on the GPU: fusion's loops, marked parallel, become grid-stride loops over the launch's threads.
+        var parallel = (inProcess && options.Parallel) || gridStride;
         var fused = Stage(kernel, stages, "fuse", () => Fusion.Run(typed, parallel), TreePrinter.Print);
         var proven = Stage(kernel, stages, "bounds checks", () => BoundsCheckElimination.Run(fused), TreePrinter.Print);
-        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck, vectorize: inProcess, parallel, gpu), CSharpPrinter.Print);
+        var lowered = Stage(kernel, stages, "lower", () => LinqLowering.Lower(proven, options.BoundsCheck, vectorize: inProcess, parallel && !gpu, gpu, gridStride), CSharpPrinter.Print);
         return (typed, lowered);
     }
 

@@ -24,6 +24,7 @@ internal sealed partial class LinqLowering
     private readonly bool vectorize;
     private readonly bool parallel;
     private readonly bool gpu;
+    private readonly bool gridStride;
     // Inside a parallel loop's chunk, loops run serially: one parallel region at a time.
     private int parallelDepth;
     private readonly Dictionary<TypedKernel, Linq.LambdaExpression> devices;
@@ -36,8 +37,10 @@ internal sealed partial class LinqLowering
     private readonly Stack<(Linq.LabelTarget Break, Linq.LabelTarget Continue)> loops = new();
     private Linq.ParameterExpression? random;
 
-    private LinqLowering(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel, bool gpu, Dictionary<TypedKernel, Linq.LambdaExpression> devices)
+    private LinqLowering(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel, bool gpu, bool gridStride,
+        Dictionary<TypedKernel, Linq.LambdaExpression> devices)
     {
+        this.gridStride = gridStride;
         this.kernel = kernel;
         this.boundsCheck = boundsCheck;
         this.vectorize = vectorize;
@@ -58,8 +61,9 @@ internal sealed partial class LinqLowering
     /// For the Cuda backend: CUDA intrinsics become <see cref="GpuRuntime"/> calls (elsewhere they are JD0027), and
     /// what a GPU thread cannot do (allocate, draw random numbers) is JD0027 here.
     /// </param>
-    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel = false, bool gpu = false) =>
-        new LinqLowering(kernel, boundsCheck, vectorize, parallel, gpu, []).Lambda();
+    /// <param name="gridStride">With <paramref name="gpu"/>: parallel loops without reductions become grid-stride loops.</param>
+    public static Linq.LambdaExpression Lower(TypedKernel kernel, bool boundsCheck, bool vectorize, bool parallel = false, bool gpu = false, bool gridStride = false) =>
+        new LinqLowering(kernel, boundsCheck, vectorize, parallel, gpu, gridStride, []).Lambda();
 
     private Type ReturnClrType => kernel.ReturnType?.ClrType() ?? typeof(void);
 
@@ -136,11 +140,14 @@ internal sealed partial class LinqLowering
     /// </summary>
     /// <param name="f">The loop.</param>
     /// <param name="chunk">For one chunk of a parallel loop: the index it starts at, the one it stops before and the step (int64, evaluated once for the loop).</param>
-    private L LowerFor(For f, (L Start, L Stop, L Step)? chunk = null)
+    /// <param name="narrowable">False when the index may step past int's range before it stops (a grid-stride loop's wide step).</param>
+    private L LowerFor(For f, (L Start, L Stop, L Step)? chunk = null, bool narrowable = true)
     {
         if (chunk is null && f.Parallel && parallel && parallelDepth == 0)
             return LowerParallelFor(f);
-        var narrow = IntStop(f);
+        if (chunk is null && f.Parallel && gridStride && f.Reductions.Count == 0 && parallelDepth == 0)
+            return LowerGridStrideFor(f);
+        var narrow = narrowable ? IntStop(f) : null;
         var index = L.Variable(narrow is null ? typeof(long) : typeof(int), f.Index.Name);
         locals[f.Index] = index;
         if (narrow is not null)
@@ -191,6 +198,28 @@ internal sealed partial class LinqLowering
             L.Block(L.IfThen(L.Not(condition), L.Break(breakLabel)), body, L.Label(continueLabel), advance),
             breakLabel));
         return L.Block(variables, statements);
+    }
+
+    /// <summary>
+    /// A fused loop of a map on the GPU: each thread takes the iterations from its index in the grid on, a grid's
+    /// width apart (CUDA's grid-stride loop), so any launch covers the range once.
+    /// </summary>
+    private L LowerGridStrideFor(For f)
+    {
+        var variables = new List<Linq.ParameterExpression>();
+        var statements = new List<L>();
+        L Gpu(GpuQuantity quantity) => L.Call(Method(typeof(GpuRuntime), nameof(GpuRuntime.Intrinsic)), L.Constant((int)quantity), L.Constant(0));
+        var start = Evaluated(LowerExpr(f.Start), "start", variables, statements);
+        var step = Evaluated(f.Step is Const ? LowerExpr(f.Step) : L.Call(Method(typeof(Checks), nameof(Checks.Step)), LowerExpr(f.Step), Site(f.Loc)),
+            "step", variables, statements);
+        var thread = L.Add(L.Multiply(Gpu(GpuQuantity.BlockIndex), Gpu(GpuQuantity.BlockSize)), Gpu(GpuQuantity.ThreadIndex));
+        var threads = L.Multiply(Gpu(GpuQuantity.BlockSize), Gpu(GpuQuantity.GridSize));
+        parallelDepth++;
+        var loop = LowerFor(f, (L.Add(start, L.Multiply(thread, step)), LowerExpr(f.Stop), Evaluated(L.Multiply(threads, step), "grid_step", variables, statements)),
+            narrowable: false);
+        parallelDepth--;
+        statements.Add(loop);
+        return L.Block(typeof(void), variables, statements);
     }
 
     /// <summary>
@@ -296,7 +325,7 @@ internal sealed partial class LinqLowering
     private Linq.LambdaExpression Device(TypedKernel target)
     {
         if (!devices.TryGetValue(target, out var lambda))
-            devices[target] = lambda = new LinqLowering(target, boundsCheck, vectorize, parallel, gpu, devices).Lambda();
+            devices[target] = lambda = new LinqLowering(target, boundsCheck, vectorize, parallel, gpu, gridStride: false, devices).Lambda();
         return lambda;
     }
 

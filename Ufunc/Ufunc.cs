@@ -37,7 +37,9 @@ public static class Ufunc
     /// <param name="line">Filled in by the compiler.</param>
     public static UniversalFunction Vectorize(LambdaExpression scalar, string[]? signatures = null, JitOptions? options = null, object? identity = null,
         string? name = null, bool associative = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        new(Jit.FromExpression(scalar, options, name, file, line), signatures, options, identity, associative);
+        // The scalar function itself compiles for the CPU (a Backend.Cuda ufunc's calls run it on the GPU, inlined).
+        new(Jit.FromExpression(scalar, options is { Backend: Backend.Cuda } ? options with { Backend = Backend.Auto } : options, name, file, line),
+            signatures, options, identity, associative);
 
     /// <summary>A ufunc from a scalar kernel (one written with <c>If</c> and <c>Return</c>, say).</summary>
     public static UniversalFunction Vectorize(Kernel scalar, string[]? signatures = null, JitOptions? options = null, object? identity = null, bool associative = false) =>

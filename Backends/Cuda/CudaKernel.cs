@@ -36,13 +36,18 @@ public sealed class CudaKernel
 
     private readonly KernelTree tree;
     private readonly JitOptions options;
+    private readonly bool gridStride;
     private readonly ConcurrentDictionary<Signature, Lazy<(GpuCode Code, IReadOnlyList<StageReport> Stages)>> specializations = new();
     private int warnedAboutCopies;
 
-    internal CudaKernel(KernelTree tree, JitOptions options)
+    /// <param name="tree">The kernel.</param>
+    /// <param name="options">Its options (bounds checks).</param>
+    /// <param name="gridStride">A map's kernel: its fused loops are spread over the launch's threads.</param>
+    internal CudaKernel(KernelTree tree, JitOptions options, bool gridStride = false)
     {
         this.tree = tree;
         this.options = options;
+        this.gridStride = gridStride;
     }
 
     /// <summary>The kernel's name.</summary>
@@ -68,6 +73,14 @@ public sealed class CudaKernel
                 new Index3D(CheckThreads(threadsPerBlock.X, total, nameof(threadsPerBlock)), CheckThreads(threadsPerBlock.Y, total, nameof(threadsPerBlock)),
                     CheckThreads(threadsPerBlock.Z, total, nameof(threadsPerBlock)))), args);
         };
+
+    /// <summary>A launch for a grid-stride kernel over <paramref name="elements"/>: a block per 256 elements (the device's most, if fewer), at most 65,535 blocks.</summary>
+    internal void LaunchOver(long elements, object?[] args)
+    {
+        var threads = Math.Min(256, GpuDevice.Accelerator.MaxNumThreadsPerGroup);
+        var blocks = (int)Math.Clamp((elements + threads - 1) / threads, 1, 65_535);
+        Launch(new KernelConfig(blocks, threads), args);
+    }
 
     /// <summary>Every stage of compiling the kernel for these example arguments, down to its IL and its PTX.</summary>
     public KernelInspection Inspect(params object?[] exampleArgs)
@@ -139,7 +152,10 @@ public sealed class CudaKernel
     }
 
     /// <summary>The kernel types of a launch's arguments (a device array types as the host array it mirrors).</summary>
-    private (Signature Signature, object?[] Arguments) Prepare(object?[] args)
+    internal (Signature Signature, object?[] Arguments) Prepare(object?[] args) => Prepare(tree, args);
+
+    /// <summary>The kernel types of arguments for <paramref name="tree"/>, device arrays typed as the host arrays they mirror.</summary>
+    internal static (Signature Signature, object?[] Arguments) Prepare(KernelTree tree, object?[] args)
     {
         var stand_ins = args.Select(a => a is IDeviceArray device ? Array.CreateInstance(device.ElementType, 0) : a).ToArray();
         var signature = Arguments.TypesOf(tree, stand_ins);
@@ -148,7 +164,7 @@ public sealed class CudaKernel
         {
             if (args[k] is INdArray)
                 throw new KernelArgumentException(ErrorCodes.ArgumentType,
-                    $"argument `{tree.Parameters[k].Name}` of CUDA kernel `{Name}` is a strided view; pass a 1-D array or a DeviceArray", tree.Parameters[k].Name);
+                    $"argument `{tree.Parameters[k].Name}` of CUDA kernel `{tree.Name}` is a strided view; pass a 1-D array or a DeviceArray", tree.Parameters[k].Name);
         }
         return (signature, args);
     }
@@ -157,7 +173,7 @@ public sealed class CudaKernel
         specializations.GetOrAdd(signature, s => new Lazy<(GpuCode, IReadOnlyList<StageReport>)>(() =>
         {
             var stages = new List<StageReport>();
-            var (_, lowered) = Pipeline.Lower(tree, s, null, options, stages, gpu: true);
+            var (_, lowered) = Pipeline.Lower(tree, s, null, options, stages, gpu: true, gridStride: gridStride);
             var key = $"{Name}\n{CSharpPrinter.Print(lowered)}";
             var clock = Stopwatch.StartNew();
             var code = Compiled.GetOrAdd(key, _ => new Lazy<GpuCode>(() => Compile(lowered))).Value;

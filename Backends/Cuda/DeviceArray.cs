@@ -93,6 +93,8 @@ internal interface IDeviceArray
 {
     Type ElementType { get; }
 
+    long Length { get; }
+
     /// <summary>The <c>ArrayView&lt;T&gt;</c> a kernel takes.</summary>
     object View { get; }
 }

@@ -425,6 +425,15 @@ internal sealed class IlEmitter
                     call.Arguments.Skip(1).Select(a => Lower(a)!).ToArray()),
                 _ => Intrinsic((GpuQuantityCode)(int)((ConstantExpression)call.Arguments[0]).Value!, (int)((ConstantExpression)call.Arguments[1]).Value!),
             };
+        if (type == typeof(Throw) && name == nameof(Throw.BroadcastMismatch))
+        {
+            // Operands that do not broadcast: the error record has room for two of their lengths.
+            var lengths = ((NewArrayExpression)call.Arguments[0]).Expressions.Take(2).Select(d => Lower(d)!).ToArray();
+            var what = (string)((ConstantExpression)call.Arguments[1]).Value!;
+            var never = Constant(0, typeof(int));
+            FailUnless(OpCodes.Bne_Un, never, never, NativeError.ShapeMismatch, lengths[0], lengths[^1], what);
+            return Constant(0L, typeof(long));
+        }
         var site = call.Arguments.LastOrDefault() is ConstantExpression { Value: string s } ? s : null;
         var args = call.Arguments.Where(a => a.Type != typeof(string)).Select(a => Lower(a)!).ToArray();
         if (type == typeof(Checks))
@@ -549,6 +558,21 @@ internal sealed class IlEmitter
             case nameof(Checks.Step):
                 FailUnless(OpCodes.Bne_Un, args[0], Constant(0L, typeof(long)), NativeError.ZeroStep, args[0], args[0], site);
                 return args[0];
+            case nameof(Checks.BroadcastInto):
+            {
+                // The value's length is the target's, or 1.
+                var fits = NewLocal(typeof(int));
+                Op(OpCodes.Ldloc, args[0]);
+                Op(OpCodes.Ldloc, args[1]);
+                Op(OpCodes.Ceq);
+                Op(OpCodes.Ldloc, args[0]);
+                Op(OpCodes.Ldc_I8, 1L);
+                Op(OpCodes.Ceq);
+                Op(OpCodes.Or);
+                Op(OpCodes.Stloc, fits);
+                FailUnless(OpCodes.Bne_Un, fits, Constant(0, typeof(int)), NativeError.ShapeMismatch, args[0], args[1], site);
+                return args[1];
+            }
             case nameof(Checks.SameLength):
                 FailUnless(OpCodes.Beq, args[0], args[1], NativeError.ShapeMismatch, args[0], args[1], site);
                 return args[0];

@@ -212,4 +212,32 @@ public sealed class CudaKernelTests
         var returns = JitDsl.Cuda.Kernel((Arr o) => o[0]);
         HasCode(Assert.ThrowsExactly<TypingException>(() => returns[1, 1](new double[1])), ErrorCodes.GpuOnly);
     }
+
+    [TestMethod]
+    public void MapsAndUfundsOnTheCudaBackendLaunchGridStrideKernels()
+    {
+        var onGpu = new JitOptions { Backend = Backend.Cuda };
+        var fused = Jit.Map((Arr x, Val s) => Sqrt(x * x + Sin(x) * Exp(-x)) * s, onGpu);
+        var x = Data(5000, 7);
+        var result = fused.Invoke<double[]>(x, 2.0);
+        for (var i = 0; i < x.Length; i++)
+            Assert.IsLessThanOrEqualTo(4L, UlpsApart(Math.Sqrt(x[i] * x[i] + Math.Sin(x[i]) * Math.Exp(-x[i])) * 2.0, result[i]), $"element {i}");
+        StringAssert.Contains(fused.Inspect(x, 2.0)["ptx"].Output, ".entry");
+
+        var clipAdd = JitDsl.Ufunc.Vectorize((System.Linq.Expressions.Expression<Func<double, double, double>>)((a, b) => a + b > 1.0 ? 1.0 : a + b < -1.0 ? -1.0 : a + b), options: onGpu);
+        var cpu = JitDsl.Ufunc.Vectorize((System.Linq.Expressions.Expression<Func<double, double, double>>)((a, b) => a + b > 1.0 ? 1.0 : a + b < -1.0 ? -1.0 : a + b), options: OnClr);
+        var y = Data(5000, 8);
+        CollectionAssert.AreEqual(cpu.Invoke<double[]>(x, y), clipAdd.Invoke<double[]>(x, y), "same-length arrays");
+        CollectionAssert.AreEqual(cpu.Invoke<double[]>(x, new[] { 0.5 }), clipAdd.Invoke<double[]>(x, new[] { 0.5 }), "a length-1 array stretches");
+        Assert.AreEqual(cpu.Invoke<double>(0.75, 0.5), clipAdd.Invoke<double>(0.75, 0.5), "scalars alone: on the CPU");
+        using var device = JitDsl.Cuda.ToDevice(x);
+        using var onDevice = (DeviceArray<double>)clipAdd.Invoke(device, 0.25)!;
+        CollectionAssert.AreEqual(cpu.Invoke<double[]>(x, 0.25), onDevice.CopyToHost(), "a device array in, a device array out");
+        var output = new double[5000];
+        clipAdd.Into(output, x, y);
+        CollectionAssert.AreEqual(cpu.Invoke<double[]>(x, y), output, "Into");
+        Assert.AreEqual((double)cpu.Reduce(x)!, (double)clipAdd.Reduce(x)!, "a reduce runs on the CPU");
+        HasCode(Assert.ThrowsExactly<ArgumentException>(() => clipAdd.Invoke(new double[3], new double[4])), ErrorCodes.ShapeMismatch);
+        HasCode(Assert.ThrowsExactly<TypingException>(() => clipAdd.Invoke(new double[2, 2], 1.0)), ErrorCodes.GpuOnly);
+    }
 }
