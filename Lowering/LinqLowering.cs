@@ -305,6 +305,8 @@ internal sealed partial class LinqLowering
             L.Constant((int)(long)((Const)a.Shape[0]).Value)),
         Alloc { Shared: true } => throw new TypingException(ErrorCodes.GpuOnly, "a shared array is for kernels made with Cuda.Kernel", e.Loc),
         GpuAtomic g when gpu => LowerAtomic(g),
+        GpuUniform u when gpu => LowerUniform(u),
+        GpuUniform u => throw new TypingException(ErrorCodes.GpuOnly, $"`{TreePrinter.Inline(u)}` is for kernels made with Cuda.Kernel", e.Loc),
         GpuAtomic g => throw new TypingException(ErrorCodes.GpuOnly, $"`{TreePrinter.Inline(g)}` is for kernels made with Cuda.Kernel", e.Loc),
         Alloc when gpu => throw new TypingException(ErrorCodes.GpuOnly,
             "a CUDA kernel cannot allocate an array: allocate it on the host (Cuda.ToDevice, new DeviceArray<T>) and pass it in", e.Loc),
@@ -378,6 +380,15 @@ internal sealed partial class LinqLowering
             ? (LowerExpr(g.Operands[3]), LowerExpr(g.Operands[2]))
             : (LowerExpr(g.Operands[2]), (L)L.Default(element));
         return L.Call(typeof(GpuRuntime).GetMethod(nameof(GpuRuntime.Atomic))!.MakeGenericMethod(element), L.Constant((int)g.Op), array, index, value, compare);
+    }
+
+    /// <summary>A draw from a CUDA generator: its index checked against the number of generators (two words each).</summary>
+    private L LowerUniform(GpuUniform u)
+    {
+        var states = LowerExpr(u.States);
+        var index = L.Call(Method(typeof(Checks), nameof(Checks.Index), typeof(long), typeof(int), typeof(string)), LowerExpr(u.Index),
+            L.Divide(L.ArrayLength(states), L.Constant(2)), L.Constant($"generator of `{TreePrinter.Inline(u.States)}` at {u.Loc}"));
+        return L.Call(Method(typeof(GpuRuntime), nameof(GpuRuntime.Uniform)), states, index);
     }
 
     private L LowerAlloc(Alloc a) =>

@@ -2,7 +2,7 @@
 # Publishes the GPU check (Bench/GpuCheck) self-contained for linux-x64 as one compressed file, for a machine
 # with an NVIDIA GPU and no .NET SDK, then says how to run it there. The check compares every CUDA kernel
 # with C# on the host, then times vector_add and fused_expr over 100 million doubles (GB/s against the
-# device's bandwidth) and mandelbrot 4000x4000, and numba.cuda's same workloads when python3 has numba.
+# device's bandwidth), mandelbrot 4000x4000 and mc_pi, and numba.cuda's same workloads when python3 has numba.
 set -eu
 cd "$(dirname "$0")/.."
 out=out/gpu-check

@@ -113,6 +113,20 @@ public static class Cuda
     public static Val AtomicCompareExchange(Arr array, Val index, Val compare, Val value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Tracer.Current.Atomic(GpuAtomicOp.CompareExchange, array, [index, compare, value], CallerLocation.From(file, line));
 
+    /// <summary>
+    /// <c>create_xoroshiro128p_states(count, seed)</c>: <paramref name="count"/> generators on the device (two int64
+    /// words each), one per thread that draws, 2^64 draws apart; made on the host, one jump after another.
+    /// </summary>
+    public static DeviceArray<long> RandomStates(long count, long seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return new DeviceArray<long>(Backends.Cuda.GpuRandom.States(count, seed));
+    }
+
+    /// <summary><c>xoroshiro128p_uniform_float64(states, index)</c>: a uniform float64 in [0, 1) from generator <paramref name="index"/>, which it advances.</summary>
+    public static Val Uniform(Arr states, Val index, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Tracer.Current.GpuUniform(states, index, CallerLocation.From(file, line));
+
     /// <summary><c>cuda.to_device</c>: a copy of <paramref name="host"/> in the device's memory.</summary>
     public static DeviceArray<T> ToDevice<T>(T[] host) where T : unmanaged => new(host);
 

@@ -186,11 +186,13 @@ public sealed class CudaKernel
     {
         var name = $"JitDslCuda{Interlocked.Increment(ref assemblies)}";
         var assemblyBuilder = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly);
-        // The kernel calls the lowering's runtime helpers, which are internal: the runtime lets an assembly that
+        // The kernel calls the lowering's runtime helpers and the GPU's generator, which are internal: the runtime lets an assembly that
         // carries this attribute (found by its name) reach into the one it names.
-        assemblyBuilder.SetCustomAttribute(new CustomAttributeBuilder(
-            typeof(System.Runtime.CompilerServices.IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!,
-            [typeof(Lowering.Runtime.KernelMath).Assembly.GetName().Name!]));
+        foreach (var helpers in new[] { typeof(Lowering.Runtime.KernelMath).Assembly, typeof(GpuRandom).Assembly })
+        {
+            assemblyBuilder.SetCustomAttribute(new CustomAttributeBuilder(
+                typeof(System.Runtime.CompilerServices.IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!, [helpers.GetName().Name!]));
+        }
         var type = assemblyBuilder.DefineDynamicModule(name).DefineType("Kernels", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed);
         var (listing, sites) = IlEmitter.Emit(type, "Kernel", lowered);
         type.CreateType();

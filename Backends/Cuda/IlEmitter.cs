@@ -420,6 +420,8 @@ internal sealed class IlEmitter
         if (type == typeof(GpuRuntime))
             return name switch
             {
+                nameof(GpuRuntime.Uniform) => Call(typeof(GpuRandom).GetMethod(nameof(GpuRandom.NextUniform))!,
+                    [Lower(call.Arguments[0])!, Widened(Lower(call.Arguments[1])!)]),
                 nameof(GpuRuntime.SharedArray) => SharedArray(call.Method.GetGenericArguments()[0], (int)((ConstantExpression)call.Arguments[0]).Value!),
                 nameof(GpuRuntime.Atomic) => AtomicOperation((AtomicCode)(int)((ConstantExpression)call.Arguments[0]).Value!, call.Method.GetGenericArguments()[0],
                     call.Arguments.Skip(1).Select(a => Lower(a)!).ToArray()),

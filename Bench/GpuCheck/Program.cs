@@ -64,6 +64,18 @@ var mandelbrot = Cuda.Kernel((Val width, Val height, Arr<int> counts) =>
         counts[row * width + col] = count;
     });
 });
+var mcPi = Cuda.Kernel((Arr<long> states, Val samples, Arr<long> inside) =>
+{
+    var i = Cuda.Grid(1);
+    var count = Var(0L);
+    For(samples, _ =>
+    {
+        var x = Cuda.Uniform(states, i);
+        var y = Cuda.Uniform(states, i);
+        If(x * x + y * y <= 1.0, () => count.Value += 1);
+    });
+    Cuda.AtomicAdd(inside, 0, count);
+});
 var blockSums = Cuda.Kernel((Arr a, Arr sums) =>
 {
     var slice = Cuda.SharedArray(DType.Float64, threads);
@@ -148,7 +160,13 @@ double Median(Action launch, int runs = 10)
     using var counts = new DeviceArray<int>((long)side * side);
     var mandel = Median(() => mandelbrot[((side + tile - 1) / tile, (side + tile - 1) / tile), (tile, tile)](side, side, counts), runs: 5);
     Console.WriteLine($"  mandelbrot {side}×{side}: {mandel:F2} ms, Σ count {counts.CopyToHost().Sum(c => (long)c)}");
-    Console.WriteLine("  mc_pi: not measured: random numbers in CUDA kernels are not implemented yet");
+    // mc_pi: 10 million samples (the chapter's n), a generator per thread of 65,536 (as many as a GPU keeps busy).
+    var generators = onCpu ? 64 : 65_536;
+    var perThread = (quick ? 1_000_000 : 10_000_000) / generators;
+    using var states = Cuda.RandomStates(generators, seed: 2024);
+    using var inside = new DeviceArray<long>(1);
+    var pi = Median(() => mcPi[generators / threads, threads](states, (long)perThread, inside), runs: 5);
+    Console.WriteLine($"  mc_pi {(long)generators * perThread:N0} samples: {pi:F2} ms, π ≈ {4.0 * inside.CopyToHost()[0] / 6 / ((long)generators * perThread):F4} (6 launches counted)");
 }
 
 NumbaCuda.Run(n, side);

@@ -201,6 +201,14 @@ internal sealed class Tracer
         return new Val(this, BindTemporary(node, "old", loc));
     }
 
+    /// <summary>A draw from a CUDA thread's generator, which it advances: a write of the states array.</summary>
+    public Val GpuUniform(Arr states, Val index, SourceLoc loc)
+    {
+        var node = new GpuUniform(Use(states), Use(index)) { Loc = loc };
+        mutations.Add(new Mutation(State.ArrayElements, nextSeq, [.. loops]));
+        return new Val(this, BindTemporary(node, "u", loc));
+    }
+
     /// <summary>A CUDA barrier: other threads' writes land here, so no read of array elements may move across it.</summary>
     public void Barrier(SourceLoc loc)
     {

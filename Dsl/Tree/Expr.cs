@@ -123,6 +123,12 @@ internal enum GpuAtomicOp
 /// </summary>
 internal sealed record GpuAtomic(GpuAtomicOp Op, NodeList<Expr> Operands) : Expr;
 
+/// <summary>
+/// <c>xoroshiro128p_uniform_float64(states, index)</c>: a uniform float64 in [0, 1) from the generator at
+/// <see cref="Index"/> of <see cref="States"/> (int64, two words per generator), which it advances. Only in CUDA kernels.
+/// </summary>
+internal sealed record GpuUniform(Expr States, Expr Index) : Expr;
+
 /// <summary>A CUDA kernel's view of its launch along <see cref="Axis"/> (0, 1, 2 for x, y, z), as int64; only in kernels made by <c>Cuda.Kernel</c>.</summary>
 internal sealed record GpuIntrinsic(GpuQuantity Quantity, int Axis) : Expr;
 

@@ -145,6 +145,7 @@ internal sealed class TreePrinter
         KernelCall k => ($"{k.Callee.Name}({List(k.Args)})", Precedence.Postfix),
         MapCall m => ($"np.vectorize({m.Callee.Name})({List(m.Args)})", Precedence.Postfix),
         RandomUniform => ("random.random()", Precedence.Postfix),
+        GpuUniform u => ($"cuda.random.xoroshiro128p_uniform_float64({Expr(u.States)}, {Expr(u.Index)})", Precedence.Postfix),
         GpuAtomic a => ($"cuda.atomic.{a.Op.ToString().ToLowerInvariant()}({string.Join(", ", a.Operands.Select(o => Expr(o)))})", Precedence.Postfix),
         GpuIntrinsic { Quantity: GpuQuantity.Barrier } => ("cuda.syncthreads()", Precedence.Postfix),
         GpuIntrinsic g => ($"cuda.{g.Quantity switch { GpuQuantity.ThreadIndex => "threadIdx", GpuQuantity.BlockIndex => "blockIdx", GpuQuantity.BlockSize => "blockDim", _ => "gridDim" }}.{"xyz"[g.Axis]}", Precedence.Postfix),

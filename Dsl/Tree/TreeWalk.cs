@@ -21,6 +21,7 @@ internal static class TreeWalk
         Reduction r => r.Operands,
         ShapeCheck c => c.Lengths,
         GpuAtomic g => g.Operands,
+        GpuUniform u => [u.States, u.Index],
         _ => throw new JitInternalException($"{nameof(TreeWalk)} does not know {e.GetType().Name}"),
     };
 
@@ -71,6 +72,11 @@ internal static class TreeWalk
                 return MapList(c.Lengths, map) is { } lengths ? c with { Lengths = lengths } : e;
             case GpuAtomic g:
                 return MapList(g.Operands, map) is { } atomicOperands ? g with { Operands = atomicOperands } : e;
+            case GpuUniform u:
+            {
+                var (states, index) = (map(u.States), map(u.Index));
+                return Same(u.States, states) && Same(u.Index, index) ? e : u with { States = states, Index = index };
+            }
             default:
                 throw new JitInternalException($"{nameof(TreeWalk)} does not know {e.GetType().Name}");
         }

@@ -81,6 +81,14 @@ internal sealed partial class TypeInference
             }
             case GpuAtomic g:
                 return new Typed(TypeAtomic(g), false);
+            case GpuUniform u:
+            {
+                var states = RequireArray(TypeExpr(u.States), "random draws from", u.Loc);
+                if (states.T.Rank != 1 || states.T.DType != DType.Int64)
+                    throw new TypingException(ErrorCodes.GpuOnly, $"random states are a 1-D int64 array (Cuda.RandomStates), not a {states.T} array", u.Loc);
+                var index = TypeInteger(u.Index, "index of a random generator", u.Loc);
+                return new Typed(new GpuUniform(states, index) { Loc = u.Loc, Type = JitType.Scalar(DType.Float64) }, false);
+            }
             case Reduction r:
                 return new Typed(TypeReduction(r), false);
             case AllocLike a:

@@ -19,6 +19,10 @@ internal static class GpuRuntime
     public static T Atomic<T>(int op, T[] array, int index, T value, T compare) =>
         throw new InvalidOperationException($"CUDA atomic {op} on element {index} of {array.Length} ({value}, {compare}) called outside a CUDA kernel");
 
+    /// <summary>A uniform float64 from generator <paramref name="index"/> (checked) of <paramref name="states"/>.</summary>
+    public static double Uniform(long[] states, int index) =>
+        throw new InvalidOperationException($"a CUDA random draw from generator {index} of {states.Length / 2} made outside a CUDA kernel");
+
     /// <summary>The block's shared array of <paramref name="length"/> elements.</summary>
     public static T[] SharedArray<T>(int length) =>
         throw new InvalidOperationException($"a CUDA shared array of {length} elements made outside a CUDA kernel");

@@ -240,4 +240,52 @@ public sealed class CudaKernelTests
         HasCode(Assert.ThrowsExactly<ArgumentException>(() => clipAdd.Invoke(new double[3], new double[4])), ErrorCodes.ShapeMismatch);
         HasCode(Assert.ThrowsExactly<TypingException>(() => clipAdd.Invoke(new double[2, 2], 1.0)), ErrorCodes.GpuOnly);
     }
+
+    [TestMethod]
+    public void MonteCarloPiDrawsEachThreadsOwnStream()
+    {
+        var mcPi = JitDsl.Cuda.Kernel((Arr<long> states, Val samples, Arr<long> inside) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            var count = Var(0L);
+            For(samples, _ =>
+            {
+                var x = JitDsl.Cuda.Uniform(states, i);
+                var y = JitDsl.Cuda.Uniform(states, i);
+                If(x * x + y * y <= 1.0, () => count.Value += 1);
+            });
+            JitDsl.Cuda.AtomicAdd(inside, 0, count);
+        });
+        const int threads = 64, samples = 2000;
+        using var states = JitDsl.Cuda.RandomStates(threads, seed: 2024);
+        var initial = states.CopyToHost();
+        var inside = new long[1];
+        mcPi[4, 16](states, (long)samples, inside);
+
+        // The same draws on the host: xoroshiro128+ from each thread's initial state.
+        long expected = 0;
+        for (var t = 0; t < threads; t++)
+        {
+            var (s0, s1) = ((ulong)initial[2 * t], (ulong)initial[2 * t + 1]);
+            double Next()
+            {
+                var result = s0 + s1;
+                s1 ^= s0;
+                s0 = ulong.RotateLeft(s0, 24) ^ s1 ^ (s1 << 16);
+                s1 = ulong.RotateLeft(s1, 37);
+                return (result >> 11) * Math.Pow(2, -53);
+            }
+            for (var k = 0; k < samples; k++)
+            {
+                var (x, y) = (Next(), Next());
+                expected += x * x + y * y <= 1.0 ? 1 : 0;
+            }
+        }
+        Assert.AreEqual(expected, inside[0]);
+        Assert.AreEqual(Math.PI, 4.0 * inside[0] / (threads * samples), 0.02);
+        Assert.AreEqual(initial.Length / 2, initial.Chunk(2).Select(pair => (pair[0], pair[1])).Distinct().Count(), "every thread its own state");
+        var e = Assert.ThrowsExactly<IndexOutOfRangeException>(() => mcPi[8, 16](states, 1L, new long[1]));
+        StringAssert.Contains(e.Message, "generator of `states`");
+        Ptx(mcPi, states, (long)samples, inside);
+    }
 }
