@@ -11,11 +11,13 @@ public sealed class ArrayMap
 {
     private readonly Kernel kernel;
     private readonly Kernel into;
+    private readonly JitOptions options;
     // With Backend.Cuda: calls launch on the GPU; `kernel` (on the CPU) serves calls on scalars alone.
     private readonly Backends.Cuda.GpuMap? gpu;
 
     internal ArrayMap(Kernel kernel)
     {
+        options = kernel.Options;
         if (kernel.Options.Backend == Backend.Cuda)
         {
             var onCpu = kernel.Derive(kernel.Tree, kernel.Options with { Backend = Backend.Auto });
@@ -26,7 +28,8 @@ public sealed class ArrayMap
         into = kernel.Derive(IntoOutput(kernel.Tree));
     }
 
-    internal JitOptions Options => kernel.Options;
+    /// <summary>The options it was made with (with <see cref="Backend.Cuda"/>, its calls run on the GPU).</summary>
+    internal JitOptions Options => options;
 
     /// <summary>The expression's name: the C# variable it was assigned to, unless given.</summary>
     public string Name => kernel.Name;
@@ -36,8 +39,13 @@ public sealed class ArrayMap
     public object? Invoke(params object?[] args) => gpu is not null ? gpu.Invoke(args ?? [null]) : kernel.Invoke(args);
 
     /// <summary>Computes the expression and returns it as <typeparamref name="TResult"/> (<c>double[]</c>, <c>double[,]</c> …).</summary>
-    public TResult Invoke<TResult>(params object?[] args) =>
-        Invoke(args) is TResult typed ? typed : throw new InvalidCastException($"map `{Name}` did not return a {typeof(TResult).Name}");
+    public TResult Invoke<TResult>(params object?[] args)
+    {
+        var result = Invoke(args);
+        return result is TResult typed
+            ? typed
+            : throw new InvalidCastException($"map `{Name}` returned {result?.GetType().Name ?? "nothing"}, not {typeof(TResult).Name}");
+    }
 
     /// <summary>
     /// Computes the expression straight into <paramref name="output"/> (a <c>T[]</c>, <c>T[,]</c> … or an

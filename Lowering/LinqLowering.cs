@@ -124,7 +124,7 @@ internal sealed partial class LinqLowering
             case Evaluate e:
                 return LowerExpr(e.Value);
             case SeedRandom s when gpu:
-                throw new TypingException(ErrorCodes.GpuOnly, "random numbers are not available in CUDA kernels yet", s.Loc);
+                throw new TypingException(ErrorCodes.GpuOnly, "in a CUDA kernel, seed the generators when making them: Cuda.RandomStates(threads, seed)", s.Loc);
             case SeedRandom s:
                 return L.Call(Random(), Method(typeof(KernelRandom), nameof(KernelRandom.Seed), typeof(long)), LowerExpr(s.Seed));
             default:
@@ -145,8 +145,14 @@ internal sealed partial class LinqLowering
     {
         if (chunk is null && f.Parallel && parallel && parallelDepth == 0)
             return LowerParallelFor(f);
-        if (chunk is null && f.Parallel && gridStride && f.Reductions.Count == 0 && parallelDepth == 0)
+        if (chunk is null && gridStride && parallelDepth == 0)
+        {
+            // Every thread of a map's kernel would run any other loop whole: n threads, n iterations each.
+            if (!f.Parallel || f.Reductions.Count > 0)
+                throw new TypingException(ErrorCodes.GpuOnly,
+                    "a map on the GPU cannot reduce (Sum, Min, Mean, a ufunc's fold …) yet: reduce on the CPU and pass the value in", f.Loc);
             return LowerGridStrideFor(f);
+        }
         var narrow = narrowable ? IntStop(f) : null;
         var index = L.Variable(narrow is null ? typeof(long) : typeof(int), f.Index.Name);
         locals[f.Index] = index;
@@ -296,7 +302,7 @@ internal sealed partial class LinqLowering
         ArraySize s => L.Convert(s.Array.T.Rank == 1 ? L.ArrayLength(LowerExpr(s.Array)) : L.Property(LowerExpr(s.Array), nameof(Array.Length)), typeof(long)),
         Load l => Element(l.Array, l.Indices, l.BoundsChecked, l.Loc),
         KernelCall k => L.Invoke(Device(k.Target!), k.Args.Select(LowerExpr)),
-        RandomUniform when gpu => throw new TypingException(ErrorCodes.GpuOnly, "random numbers are not available in CUDA kernels yet", e.Loc),
+        RandomUniform when gpu => throw new TypingException(ErrorCodes.GpuOnly, "in a CUDA kernel, draw with Cuda.Uniform(states, index) from Cuda.RandomStates", e.Loc),
         RandomUniform => L.Call(Random(), Method(typeof(KernelRandom), nameof(KernelRandom.NextDouble))),
         GpuIntrinsic g when gpu => L.Call(Method(typeof(GpuRuntime), nameof(GpuRuntime.Intrinsic)), L.Constant((int)g.Quantity), L.Constant(g.Axis)),
         GpuIntrinsic g => throw new TypingException(ErrorCodes.GpuOnly,

@@ -236,7 +236,9 @@ public sealed class UniversalFunction
             ChunkIdentity = associative ? new Const(identity!, DTypes.FromClr(identity!.GetType())!.Value, Weak: false) { Loc = loc } : null,
         };
         var body = new Block([new Return(reduction) { Loc = loc }]);
-        return scalar.Derive(new KernelTree($"{tree.Name}.{(key.Op == ReduceOp.Fold ? "reduce" : "accumulate")}", parameters, body, loc), map.Options);
+        // Folds run on the CPU, for a Backend.Cuda ufunc too.
+        var options = map.Options is { Backend: Backend.Cuda } onGpu ? onGpu with { Backend = Backend.Auto } : map.Options;
+        return scalar.Derive(new KernelTree($"{tree.Name}.{(key.Op == ReduceOp.Fold ? "reduce" : "accumulate")}", parameters, body, loc), options);
     });
 
     /// <summary>The ufunc inside a kernel being traced: elementwise, fused with what surrounds it.</summary>

@@ -107,47 +107,51 @@ public sealed class CudaKernel
     {
         var (signature, arguments) = Prepare(args ?? [null]);
         var code = Specialize(signature).Code;
-        var copies = new List<(Array Host, IDisposable Buffer, Action CopyBack)>();
+        var copies = new Dictionary<Array, (IDeviceArray Device, Action CopyBack)>(ReferenceEqualityComparer.Instance);
         try
         {
-            var launchArgs = new object[arguments.Length + 1];
-            for (var k = 0; k < arguments.Length; k++)
-                launchArgs[k] = arguments[k] switch
-                {
-                    IDeviceArray device => device.View,
-                    Array host => Transfer(host, copies),
-                    var scalar => scalar!,
-                };
+            // Under the device's lock from the views on: a device array disposed meanwhile cannot free memory in use.
             lock (GpuDevice.Gate)
             {
+                var launchArgs = new object[arguments.Length + 1];
+                for (var k = 0; k < arguments.Length; k++)
+                    launchArgs[k] = arguments[k] switch
+                    {
+                        IDeviceArray device => device.View,
+                        Array host => Transfer(host, copies),
+                        var scalar => scalar!,
+                    };
                 var errors = GpuDevice.ErrorRecord;
                 errors.MemSetToZero();
                 launchArgs[^1] = errors.View.BaseView;
                 code.Kernel.Launch(GpuDevice.Accelerator.DefaultStream, config, launchArgs);
                 GpuDevice.Accelerator.DefaultStream.Synchronize();
-                foreach (var (_, _, copyBack) in copies)
+                foreach (var (_, copyBack) in copies.Values)
                     copyBack();
                 var record = errors.GetAsArray1D();
                 if (record[0] != 0)
-                    NativeKernel.Raise((NativeError)record[0], record[1], record[2], record[3], code.Sites, [], null);
+                    NativeKernel.Raise((NativeError)record[0], record[1], record[2], record[3], code.Sites, record[4..], null);
             }
         }
         finally
         {
-            foreach (var (_, buffer, _) in copies)
-                buffer.Dispose();
+            foreach (var (device, _) in copies.Values)
+                ((IDisposable)device).Dispose();
         }
     }
 
     /// <summary>A host array passed to a launch: copied to the device and back, as Numba does (and warns about).</summary>
-    private object Transfer(Array host, List<(Array, IDisposable, Action)> copies)
+    private object Transfer(Array host, Dictionary<Array, (IDeviceArray Device, Action CopyBack)> copies)
     {
+        // An array passed twice is one array on the device too (else the copy of the one not written would win).
+        if (copies.TryGetValue(host, out var copied))
+            return copied.Device.View;
         if (Interlocked.Exchange(ref warnedAboutCopies, 1) == 0)
             Console.Error.WriteLine($"JitDsl: CUDA kernel `{Name}` was given a host array: it is copied to the device and back at every launch; pass a DeviceArray (Cuda.ToDevice) to keep it there");
         var element = host.GetType().GetElementType()!;
         var device = (IDeviceArray)Activator.CreateInstance(typeof(DeviceArray<>).MakeGenericType(element), host)!;
         var copyToHost = device.GetType().GetMethod(nameof(DeviceArray<int>.CopyToHost), [host.GetType()])!;
-        copies.Add((host, (IDisposable)device, () => copyToHost.Invoke(device, [host])));
+        copies[host] = (device, () => copyToHost.Invoke(device, [host]));
         return device.View;
     }
 
@@ -173,7 +177,8 @@ public sealed class CudaKernel
         specializations.GetOrAdd(signature, s => new Lazy<(GpuCode, IReadOnlyList<StageReport>)>(() =>
         {
             var stages = new List<StageReport>();
-            var (_, lowered) = Pipeline.Lower(tree, s, null, options, stages, gpu: true, gridStride: gridStride);
+            // Always checked: an index out of range would corrupt the GPU's memory, or end the process on ILGPU's CPU accelerator.
+            var (_, lowered) = Pipeline.Lower(tree, s, null, options with { BoundsCheck = true }, stages, gpu: true, gridStride: gridStride);
             var key = $"{Name}\n{CSharpPrinter.Print(lowered)}";
             var clock = Stopwatch.StartNew();
             var code = Compiled.GetOrAdd(key, _ => new Lazy<GpuCode>(() => Compile(lowered))).Value;

@@ -14,6 +14,8 @@ public sealed class DeviceArray<T> : IDeviceArray, IDisposable where T : unmanag
     public DeviceArray(long length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        // Kernels see lengths as .NET arrays have them, at most Array.MaxLength.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Array.MaxLength);
         CheckElementType();
         lock (GpuDevice.Gate)
         {

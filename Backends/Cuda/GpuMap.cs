@@ -18,13 +18,23 @@ internal sealed class GpuMap(KernelTree map, KernelTree into, JitOptions options
     {
         if (NewOutput(args) is not { } made)
             return scalars(args);
-        kernel.LaunchOver(made.Length, [.. args, made.Output]);
+        try
+        {
+            kernel.LaunchOver(made.Length, [.. args, made.Output]);
+        }
+        catch
+        {
+            (made.Output as IDisposable)?.Dispose();
+            throw;
+        }
         return made.Output;
     }
 
     public void Into(object output, object?[] args)
     {
         ArgumentNullException.ThrowIfNull(output);
+        if (output is not (IDeviceArray or Array { Rank: 1 }))
+            throw new ArgumentException($"`{map.Name}` on the GPU writes into a 1-D array or a DeviceArray, not a {output.GetType().Name}", nameof(output));
         var length = Length([output]);
         Length([.. args, output]);
         kernel.LaunchOver(length, [.. args, output]);

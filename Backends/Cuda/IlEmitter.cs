@@ -5,6 +5,7 @@ using System.Reflection.Emit;
 using System.Text;
 using ILGPU;
 using JitDsl.Backends.Llvm;
+using JitDsl.Dsl.Tree;
 using JitDsl.Lowering.Runtime;
 
 namespace JitDsl.Backends.Cuda;
@@ -20,14 +21,15 @@ namespace JitDsl.Backends.Cuda;
 /// </summary>
 internal sealed class IlEmitter
 {
-    /// <summary>The error record: code (0: none), two values, the site's index.</summary>
-    public const int ErrorSlots = 4;
+    /// <summary>The error record: code (0: none), two values, the site's index, then the lengths of a broadcast mismatch.</summary>
+    public const int ErrorSlots = 4 + NativeAbi.DetailCount;
 
     private readonly ILGenerator il;
     private readonly StringBuilder listing = new();
     private readonly List<string> sites = [];
     private readonly Stack<Dictionary<ParameterExpression, Slot>> scopes = new();
-    private readonly Dictionary<LabelTarget, (Label Label, LocalBuilder? Result)> labels = [];
+    // Per function body: an inlined device function's labels are its own at each call site.
+    private Dictionary<LabelTarget, (Label Label, LocalBuilder? Result)> labels = [];
     private readonly short errorArgument;
     private readonly string kernelName;
 
@@ -48,7 +50,10 @@ internal sealed class IlEmitter
         {
             if (type.GetArrayRank() != 1)
                 throw Unsupported(kernel, $"a {type.GetArrayRank()}-D array parameter: CUDA kernels take 1-D arrays (index a flat array with row * width + column)");
-            return typeof(ArrayView<>).MakeGenericType(type.GetElementType()!);
+            var element = type.GetElementType()!;
+            if (element != typeof(bool) && element != typeof(int) && element != typeof(long) && element != typeof(float) && element != typeof(double))
+                throw Unsupported(kernel, $"an array of {element.Name}: CUDA kernels take arrays of bool, int, long, float and double");
+            return typeof(ArrayView<>).MakeGenericType(element);
         }
         if (type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(float) || type == typeof(double))
             return type;
@@ -150,7 +155,10 @@ internal sealed class IlEmitter
             scope[device.Parameters[k]] = new Slot(-1, local);
         }
         scopes.Push(scope);
+        var outerLabels = labels;
+        labels = [];
         var result = Lower(device.Body);
+        labels = outerLabels;
         scopes.Pop();
         return result;
     }
@@ -302,19 +310,26 @@ internal sealed class IlEmitter
             case ExpressionType.And: Op(OpCodes.And); break;
             case ExpressionType.Or: Op(OpCodes.Or); break;
             case ExpressionType.ExclusiveOr: Op(OpCodes.Xor); break;
-            case ExpressionType.LeftShift: Op(OpCodes.Shl); break;
-            case ExpressionType.RightShift: Op(OpCodes.Shr); break;
+            // As .NET masks the count (PTX would clamp it): the bits of the shifted type.
+            case ExpressionType.LeftShift: MaskShift(type); Op(OpCodes.Shl); break;
+            case ExpressionType.RightShift: MaskShift(type); Op(OpCodes.Shr); break;
             case ExpressionType.Equal: Op(OpCodes.Ceq); break;
             case ExpressionType.NotEqual: Op(OpCodes.Ceq); Negate(); break;
             case ExpressionType.LessThan: Op(OpCodes.Clt); break;
             case ExpressionType.GreaterThan: Op(OpCodes.Cgt); break;
-            // As C# compiles them: true unless the other comparison holds, unordered (NaN) included for floats.
+            // As C# compiles them: the negation of the unordered opposite, so a NaN operand gives false.
             case ExpressionType.LessThanOrEqual: Op(isFloat ? OpCodes.Cgt_Un : OpCodes.Cgt); Negate(); break;
             case ExpressionType.GreaterThanOrEqual: Op(isFloat ? OpCodes.Clt_Un : OpCodes.Clt); Negate(); break;
             default: throw Unsupported(kernelName, $"the operator {op}");
         }
         Op(OpCodes.Stloc, result);
         return result;
+    }
+
+    private void MaskShift(Type shifted)
+    {
+        Op(OpCodes.Ldc_I4, shifted == typeof(long) ? 63 : 31);
+        Op(OpCodes.And);
     }
 
     private void Negate()
@@ -423,17 +438,17 @@ internal sealed class IlEmitter
                 nameof(GpuRuntime.Uniform) => Call(typeof(GpuRandom).GetMethod(nameof(GpuRandom.NextUniform))!,
                     [Lower(call.Arguments[0])!, Widened(Lower(call.Arguments[1])!)]),
                 nameof(GpuRuntime.SharedArray) => SharedArray(call.Method.GetGenericArguments()[0], (int)((ConstantExpression)call.Arguments[0]).Value!),
-                nameof(GpuRuntime.Atomic) => AtomicOperation((AtomicCode)(int)((ConstantExpression)call.Arguments[0]).Value!, call.Method.GetGenericArguments()[0],
+                nameof(GpuRuntime.Atomic) => AtomicOperation((GpuAtomicOp)(int)((ConstantExpression)call.Arguments[0]).Value!, call.Method.GetGenericArguments()[0],
                     call.Arguments.Skip(1).Select(a => Lower(a)!).ToArray()),
-                _ => Intrinsic((GpuQuantityCode)(int)((ConstantExpression)call.Arguments[0]).Value!, (int)((ConstantExpression)call.Arguments[1]).Value!),
+                _ => Intrinsic((GpuQuantity)(int)((ConstantExpression)call.Arguments[0]).Value!, (int)((ConstantExpression)call.Arguments[1]).Value!),
             };
         if (type == typeof(Throw) && name == nameof(Throw.BroadcastMismatch))
         {
-            // Operands that do not broadcast: the error record has room for two of their lengths.
-            var lengths = ((NewArrayExpression)call.Arguments[0]).Expressions.Take(2).Select(d => Lower(d)!).ToArray();
+            // Operands that do not broadcast: every length, for the message the CPU backends make of them.
+            var lengths = ((NewArrayExpression)call.Arguments[0]).Expressions.Take(NativeAbi.DetailCount).Select(d => Widened(Lower(d)!)).ToArray();
             var what = (string)((ConstantExpression)call.Arguments[1]).Value!;
             var never = Constant(0, typeof(int));
-            FailUnless(OpCodes.Bne_Un, never, never, NativeError.ShapeMismatch, lengths[0], lengths[^1], what);
+            FailUnless(OpCodes.Bne_Un, never, never, NativeError.BroadcastMismatch, Constant((long)lengths.Length, typeof(long)), Constant(0L, typeof(long)), what, lengths);
             return Constant(0L, typeof(long));
         }
         var site = call.Arguments.LastOrDefault() is ConstantExpression { Value: string s } ? s : null;
@@ -447,26 +462,6 @@ internal sealed class IlEmitter
         throw Unsupported(kernelName, $"{type?.Name}.{name}");
     }
 
-    /// <summary>The quantities of <c>Dsl.Tree.GpuQuantity</c>, by value (the tree's enum is internal to the DSL).</summary>
-    private enum GpuQuantityCode
-    {
-        ThreadIndex,
-        BlockIndex,
-        BlockSize,
-        GridSize,
-        Barrier,
-    }
-
-    /// <summary>The operations of <c>Dsl.Tree.GpuAtomicOp</c>, by value, as ILGPU's <see cref="Atomic"/> names them.</summary>
-    private enum AtomicCode
-    {
-        Add,
-        Min,
-        Max,
-        Exchange,
-        CompareExchange,
-    }
-
     /// <summary>The block's shared array: ILGPU allocates it once per block, of a length it must know now.</summary>
     private LocalBuilder SharedArray(Type element, int length)
     {
@@ -478,33 +473,33 @@ internal sealed class IlEmitter
     }
 
     /// <summary>An atomic on <c>view[index]</c> (operands view, index, value, compare): ILGPU's, by reference to the element.</summary>
-    private LocalBuilder AtomicOperation(AtomicCode op, Type element, LocalBuilder[] operands)
+    private LocalBuilder AtomicOperation(GpuAtomicOp op, Type element, LocalBuilder[] operands)
     {
         var result = NewLocal(element);
         Element(operands[0], operands[1]);
         var byRef = element.MakeByRefType();
-        if (op == AtomicCode.CompareExchange)
+        if (op == GpuAtomicOp.CompareExchange)
             Op(OpCodes.Ldloc, operands[3]);
         Op(OpCodes.Ldloc, operands[2]);
-        var parameters = op == AtomicCode.CompareExchange ? new[] { byRef, element, element } : [byRef, element];
+        var parameters = op == GpuAtomicOp.CompareExchange ? new[] { byRef, element, element } : [byRef, element];
         Op(OpCodes.Call, typeof(ILGPU.Atomic).GetMethod(op.ToString(), parameters)
             ?? throw Unsupported(kernelName, $"an atomic {op} on {element.Name}"));
         Op(OpCodes.Stloc, result);
         return result;
     }
 
-    private LocalBuilder? Intrinsic(GpuQuantityCode quantity, int axis)
+    private LocalBuilder? Intrinsic(GpuQuantity quantity, int axis)
     {
-        if (quantity == GpuQuantityCode.Barrier)
+        if (quantity == GpuQuantity.Barrier)
         {
             Op(OpCodes.Call, typeof(Group).GetMethod(nameof(Group.Barrier), Type.EmptyTypes)!);
             return Constant(0L, typeof(long));
         }
         var (owner, prefix) = quantity switch
         {
-            GpuQuantityCode.ThreadIndex => (typeof(Group), "Idx"),
-            GpuQuantityCode.BlockIndex => (typeof(Grid), "Idx"),
-            GpuQuantityCode.BlockSize => (typeof(Group), "Dim"),
+            GpuQuantity.ThreadIndex => (typeof(Group), "Idx"),
+            GpuQuantity.BlockIndex => (typeof(Grid), "Idx"),
+            GpuQuantity.BlockSize => (typeof(Group), "Dim"),
             _ => (typeof(Grid), "Dim"),
         };
         var result = NewLocal(typeof(long));
@@ -633,7 +628,8 @@ internal sealed class IlEmitter
     /// Goes on when <c>left branch right</c>; otherwise claims the error record (compare-exchange of its code from
     /// 0, so the first failing thread's error is the one reported), fills it, and returns from the kernel.
     /// </summary>
-    private void FailUnless(OpCode branch, LocalBuilder left, LocalBuilder right, NativeError error, LocalBuilder value1, LocalBuilder value2, string? site)
+    private void FailUnless(OpCode branch, LocalBuilder left, LocalBuilder right, NativeError error, LocalBuilder value1, LocalBuilder value2, string? site,
+        LocalBuilder[]? details = null)
     {
         var ok = il.DefineLabel();
         Op(OpCodes.Ldloc, left);
@@ -655,6 +651,12 @@ internal sealed class IlEmitter
         ErrorSlot(3);
         Op(OpCodes.Ldc_I8, (long)SiteId(site));
         Op(OpCodes.Stobj, typeof(long));
+        foreach (var (detail, k) in (details ?? []).Select((d, k) => (d, k)))
+        {
+            ErrorSlot(4 + k);
+            Op(OpCodes.Ldloc, detail);
+            Op(OpCodes.Stobj, typeof(long));
+        }
         Mark(claimed);
         Op(OpCodes.Ret);
         Mark(ok);

@@ -91,7 +91,7 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void Fail(NativeContext context, NativeCall call)
     {
-        var details = new long[Math.Clamp(context.Value1, 0, NativeAbi.DetailCount)];
+        var details = new long[context.Error == (long)NativeError.BroadcastMismatch ? Math.Clamp(context.Value1, 0, NativeAbi.DetailCount) : 0];
         for (var k = 0; k < details.Length; k++)
             details[k] = context.Details[k];
         Raise((NativeError)context.Error, context.Value1, context.Value2, context.Site, sites, details, call.Failure);
@@ -127,7 +127,7 @@ internal sealed unsafe class NativeKernel(IntPtr entry, Type[] parameters, Type 
                 Throw.ShapeMismatch(value1, value2, site);
                 break;
             case NativeError.BroadcastMismatch:
-                Throw.BroadcastMismatch(details, site);
+                Throw.BroadcastMismatch(details[..(int)Math.Clamp(value1, 0, details.Length)], site);
                 break;
             case NativeError.EmptyReduction:
                 Throw.EmptyReduction(site);

@@ -288,4 +288,50 @@ public sealed class CudaKernelTests
         StringAssert.Contains(e.Message, "generator of `states`");
         Ptx(mcPi, states, (long)samples, inside);
     }
+
+    [TestMethod]
+    public void TheReviewsCornersBehaveAsOnTheCpu()
+    {
+        // A device function inlined twice keeps its own labels at each call.
+        var clip = Jit.Kernel((Val x) =>
+        {
+            If(x > 1.0, () => Return(1.0));
+            return x;
+        });
+        var twice = JitDsl.Cuda.Kernel((Arr a, Arr b, Arr o) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            If(i < o.Length, () => o[i] = clip.Call(a[i]) + 10.0 * clip.Call(b[i]));
+        });
+        var (x, y) = (Data(64, 9), Data(64, 10));
+        var o = new double[64];
+        twice[4, 16](x, y, o);
+        CollectionAssert.AreEqual(x.Select((v, i) => Math.Min(v, 1.0) + 10.0 * Math.Min(y[i], 1.0)).ToArray(), o);
+
+        // Shift counts are masked as .NET masks them.
+        var shift = JitDsl.Cuda.Kernel((Arr<long> a, Val by) => { a[JitDsl.Cuda.Grid(1)] = a[JitDsl.Cuda.Grid(1)] << by; });
+        var values = new long[] { 1, 3, -5, 7 };
+        shift[1, 4](values, 65L);
+        CollectionAssert.AreEqual(new long[] { 2, 6, -10, 14 }, values);
+
+        // The same host array twice is one array on the device.
+        var increment = JitDsl.Cuda.Kernel((Arr target, Arr source) => { target[JitDsl.Cuda.Grid(1)] = source[JitDsl.Cuda.Grid(1)] + 1.0; });
+        var shared = new double[] { 1, 2, 3, 4 };
+        increment[1, 4](shared, shared);
+        CollectionAssert.AreEqual(new double[] { 2, 3, 4, 5 }, shared);
+
+        // Shapes that do not broadcast: the CPU's message.
+        Action<Arr, Arr, Arr> add = (a, b, sum) => sum.Assign(a + b);
+        var cpuMessage = Assert.ThrowsExactly<ArgumentException>(() => Jit.Kernel(add, OnClr).Invoke(new double[3], new double[4], new double[3])).Message;
+        var gpuMessage = Assert.ThrowsExactly<ArgumentException>(() => JitDsl.Cuda.Kernel(add)[1, 1](new double[3], new double[4], new double[3])).Message;
+        Assert.AreEqual(cpuMessage, gpuMessage);
+
+        // Unchecked indices are checked anyway on the GPU; complex arrays and reducing maps are refused.
+        var unchecked_ = JitDsl.Cuda.Kernel((Arr a) => { a[JitDsl.Cuda.Grid(1)] = 1.0; }, OnClr with { BoundsCheck = false });
+        Assert.ThrowsExactly<IndexOutOfRangeException>(() => unchecked_[2, 4](new double[5]));
+        var complex = JitDsl.Cuda.Kernel((Arr z) => { z[0] = z[0] * 2.0; });
+        HasCode(Assert.ThrowsExactly<TypingException>(() => complex[1, 1](new System.Numerics.Complex[1])), ErrorCodes.GpuOnly);
+        var normalise = Jit.Map((Arr v) => v / Sum(v), new JitOptions { Backend = Backend.Cuda });
+        HasCode(Assert.ThrowsExactly<TypingException>(() => normalise.Invoke(new double[4])), ErrorCodes.GpuOnly);
+    }
 }
