@@ -130,6 +130,12 @@ public static class Cuda
     /// <summary><c>cuda.to_device</c>: a copy of <paramref name="host"/> in the device's memory.</summary>
     public static DeviceArray<T> ToDevice<T>(T[] host) where T : unmanaged => new(host);
 
+    /// <summary><c>cuda.to_device</c> of a 2-D array.</summary>
+    public static DeviceArray<T> ToDevice<T>(T[,] host) where T : unmanaged => new(host);
+
+    /// <summary><c>cuda.to_device</c> of a 3-D array.</summary>
+    public static DeviceArray<T> ToDevice<T>(T[,,] host) where T : unmanaged => new(host);
+
     /// <summary>The device kernels run on: the CUDA GPU's name, or ILGPU's CPU accelerator.</summary>
     public static string Device => Backends.Cuda.GpuDevice.Accelerator.Name;
 

@@ -150,8 +150,7 @@ public sealed class CudaKernel
             Console.Error.WriteLine($"JitDsl: CUDA kernel `{Name}` was given a host array: it is copied to the device and back at every launch; pass a DeviceArray (Cuda.ToDevice) to keep it there");
         var element = host.GetType().GetElementType()!;
         var device = (IDeviceArray)Activator.CreateInstance(typeof(DeviceArray<>).MakeGenericType(element), host)!;
-        var copyToHost = device.GetType().GetMethod(nameof(DeviceArray<int>.CopyToHost), [host.GetType()])!;
-        copies[host] = (device, () => copyToHost.Invoke(device, [host]));
+        copies[host] = (device, () => device.CopyToHost(host));
         return device.View;
     }
 
@@ -161,7 +160,7 @@ public sealed class CudaKernel
     /// <summary>The kernel types of arguments for <paramref name="tree"/>, device arrays typed as the host arrays they mirror.</summary>
     internal static (Signature Signature, object?[] Arguments) Prepare(KernelTree tree, object?[] args)
     {
-        var stand_ins = args.Select(a => a is IDeviceArray device ? Array.CreateInstance(device.ElementType, 0) : a).ToArray();
+        var stand_ins = args.Select(a => a is IDeviceArray device ? Array.CreateInstance(device.ElementType, new int[device.Shape.Count]) : a).ToArray();
         var signature = Arguments.TypesOf(tree, stand_ins);
         Arguments.CheckAccepted(tree, signature);
         for (var k = 0; k < args.Length; k++)

@@ -33,7 +33,7 @@ internal sealed class GpuMap(KernelTree map, KernelTree into, JitOptions options
     public void Into(object output, object?[] args)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (output is not (IDeviceArray or Array { Rank: 1 }))
+        if (output is not (IDeviceArray { Shape.Count: 1 } or Array { Rank: 1 }))
             throw new ArgumentException($"`{map.Name}` on the GPU writes into a 1-D array or a DeviceArray, not a {output.GetType().Name}", nameof(output));
         var length = Length([output]);
         Length([.. args, output]);
@@ -57,7 +57,7 @@ internal sealed class GpuMap(KernelTree map, KernelTree into, JitOptions options
         var length = Length(args);
         var element = result.DType.ClrType();
         var output = args.Any(a => a is IDeviceArray)
-            ? Activator.CreateInstance(typeof(DeviceArray<>).MakeGenericType(element), length)!
+            ? Activator.CreateInstance(typeof(DeviceArray<>).MakeGenericType(element), [length])!
             : Array.CreateInstance(element, length);
         return (output, length);
     }
@@ -67,7 +67,7 @@ internal sealed class GpuMap(KernelTree map, KernelTree into, JitOptions options
     {
         var lengths = args.Select(a => a switch
         {
-            IDeviceArray device => device.Length,
+            IDeviceArray { Shape.Count: 1 } device => device.Length,
             Array { Rank: 1 } array => (long?)array.LongLength,
             _ => null,
         }).OfType<long>().ToArray();

@@ -48,12 +48,12 @@ internal sealed class IlEmitter
     {
         if (type.IsArray)
         {
-            if (type.GetArrayRank() != 1)
-                throw Unsupported(kernel, $"a {type.GetArrayRank()}-D array parameter: CUDA kernels take 1-D arrays (index a flat array with row * width + column)");
+            if (type.GetArrayRank() > 3)
+                throw Unsupported(kernel, $"a {type.GetArrayRank()}-D array: CUDA kernels take arrays of 1 to 3 dimensions");
             var element = type.GetElementType()!;
             if (element != typeof(bool) && element != typeof(int) && element != typeof(long) && element != typeof(float) && element != typeof(double))
                 throw Unsupported(kernel, $"an array of {element.Name}: CUDA kernels take arrays of bool, int, long, float and double");
-            return typeof(ArrayView<>).MakeGenericType(element);
+            return (type.GetArrayRank() == 1 ? typeof(ArrayView<>) : typeof(GpuArray<>)).MakeGenericType(element);
         }
         if (type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(float) || type == typeof(double))
             return type;
@@ -135,7 +135,9 @@ internal sealed class IlEmitter
                 return null;
             }
             case IndexExpression { Object: { } array } index when array.Type.IsArray:
-                return LoadElement(Lower(array)!, array.Type.GetElementType()!, Lower(index.Arguments[0])!);
+                return LoadElement(Lower(array)!, array.Type.GetElementType()!, index.Arguments.Select(a => Lower(a)!).ToArray());
+            case MemberExpression { Member.Name: nameof(Array.Length), Expression: { } array } when array.Type.IsArray:
+                return Narrowed(ElementCount(Lower(array)!));
             case MethodCallExpression call:
                 return LowerCall(call);
             case InvocationExpression { Expression: LambdaExpression device } invocation:
@@ -233,8 +235,8 @@ internal sealed class IlEmitter
             case IndexExpression { Object: { } array } element when array.Type.IsArray:
             {
                 var view = Lower(array)!;
-                var index = Lower(element.Arguments[0])!;
-                Element(view, index);
+                var indices = element.Arguments.Select(a => Lower(a)!).ToArray();
+                Element(view, indices);
                 Op(OpCodes.Ldloc, value);
                 Op(OpCodes.Stobj, array.Type.GetElementType()!);
                 return value;
@@ -271,19 +273,58 @@ internal sealed class IlEmitter
         return result;
     }
 
-    /// <summary>Leaves a reference to <c>view[index]</c> on the stack.</summary>
-    private void Element(LocalBuilder view, LocalBuilder index)
+    /// <summary>Leaves a reference to the element at <paramref name="indices"/> on the stack (in C order for a <see cref="GpuArray{T}"/>).</summary>
+    private void Element(LocalBuilder view, params LocalBuilder[] indices)
     {
-        LoadAddress(view);
-        Op(OpCodes.Ldloc, index);
+        if (view.LocalType.GetGenericTypeDefinition() == typeof(ArrayView<>))
+        {
+            LoadAddress(view);
+            Op(OpCodes.Ldloc, indices[0]);
+            Op(OpCodes.Conv_I8);
+            Op(OpCodes.Call, view.LocalType.GetMethod("get_Item", [typeof(long)])!);
+            return;
+        }
+        // (i · Length1 + j) · Length2 + k, the missing k 0.
+        var flat = NewLocal(typeof(long));
+        Op(OpCodes.Ldloc, indices[0]);
         Op(OpCodes.Conv_I8);
-        Op(OpCodes.Call, view.LocalType.GetMethod("get_Item", [typeof(long)])!);
+        for (var axis = 1; axis < 3; axis++)
+        {
+            LoadAddress(view);
+            Op(OpCodes.Ldfld, view.LocalType.GetField($"Length{axis}")!);
+            Op(OpCodes.Mul);
+            if (axis < indices.Length)
+            {
+                Op(OpCodes.Ldloc, indices[axis]);
+                Op(OpCodes.Conv_I8);
+                Op(OpCodes.Add);
+            }
+        }
+        Op(OpCodes.Stloc, flat);
+        var data = view.LocalType.GetField(nameof(GpuArray<int>.Data))!;
+        LoadAddress(view);
+        Op(OpCodes.Ldflda, data);
+        Op(OpCodes.Ldloc, flat);
+        Op(OpCodes.Call, data.FieldType.GetMethod("get_Item", [typeof(long)])!);
     }
 
-    private LocalBuilder LoadElement(LocalBuilder view, Type element, LocalBuilder index)
+    /// <summary>A <see cref="GpuArray{T}"/>'s length along <paramref name="axis"/> (int64).</summary>
+    private LocalBuilder LengthOf(LocalBuilder view, int axis)
+    {
+        var length = NewLocal(typeof(long));
+        LoadAddress(view);
+        Op(OpCodes.Ldfld, view.LocalType.GetField($"Length{axis}")!);
+        Op(OpCodes.Stloc, length);
+        return length;
+    }
+
+    private LocalBuilder ElementCount(LocalBuilder view) =>
+        Arithmetic(ExpressionType.Multiply, Arithmetic(ExpressionType.Multiply, LengthOf(view, 0), LengthOf(view, 1)), LengthOf(view, 2));
+
+    private LocalBuilder LoadElement(LocalBuilder view, Type element, LocalBuilder[] indices)
     {
         var result = NewLocal(element);
-        Element(view, index);
+        Element(view, indices);
         Op(OpCodes.Ldobj, element);
         Op(OpCodes.Stloc, result);
         return result;
@@ -457,6 +498,8 @@ internal sealed class IlEmitter
             return CheckCall(name, args, site);
         if (type == typeof(KernelMath) && site is not null)
             return CheckedMath(name, args, site, call.Type);
+        if (call.Object is { Type.IsArray: true } array && name == nameof(Array.GetLength))
+            return Narrowed(LengthOf(Lower(array)!, (int)((ConstantExpression)call.Arguments[0]).Value!));
         if (call.Object is null && (type == typeof(KernelMath) || type == typeof(Math) || type == typeof(MathF) || type == typeof(double) || type == typeof(float)))
             return Call(call.Method, args);
         throw Unsupported(kernelName, $"{type?.Name}.{name}");
@@ -737,6 +780,10 @@ internal sealed class IlEmitter
             case MethodInfo method:
                 il.Emit(op, method);
                 text = $"{method.DeclaringType?.Name}.{method.Name}";
+                break;
+            case FieldInfo field:
+                il.Emit(op, field);
+                text = $"{field.DeclaringType?.Name}.{field.Name}";
                 break;
             default:
                 throw new JitInternalException($"no IL operand of type {operand.GetType().Name}");

@@ -35,7 +35,7 @@ internal static class NumbaCuda
                     if zr * zr + zi * zi > 4.0:
                         count = k
                         break
-                counts[row * width + col] = count
+                counts[row, col] = count
 
         @cuda.jit
         def mc_pi(states, samples, inside):
@@ -61,7 +61,7 @@ internal static class NumbaCuda
         print(f"  numba vector_add n={n:,}: {ms:.3f} ms, {3 * 8 * n / ms / 1e6:.0f} GB/s")
         ms = median(lambda: fused_expr[min(blocks, 65535), 256](a, o))
         print(f"  numba fused_expr n={n:,}: {ms:.3f} ms")
-        counts = cuda.device_array(side * side, dtype=np.int32)
+        counts = cuda.device_array((side, side), dtype=np.int32)
         grid = ((side + 15) // 16, (side + 15) // 16)
         ms = median(lambda: mandelbrot[grid, (16, 16)](side, side, counts), runs=5)
         print(f"  numba mandelbrot {side}x{side}: {ms:.2f} ms, sum count {int(counts.copy_to_host().sum())}")

@@ -61,7 +61,7 @@ var mandelbrot = Cuda.Kernel((Val width, Val height, Arr<int> counts) =>
                 Break();
             });
         });
-        counts[row * width + col] = count;
+        counts[row, col] = count;
     });
 });
 var mcPi = Cuda.Kernel((Arr<long> states, Val samples, Arr<long> inside) =>
@@ -106,7 +106,7 @@ Console.WriteLine("checks (against C# on the host):");
     blockSums[(x.Length + threads - 1) / threads, threads](x, sums);
     Check("shared memory and atomics", Math.Abs(sums[0] - x.Sum()) <= 1e-9 * Math.Abs(x.Sum()), $"{sums[0]:R} vs {x.Sum():R}");
     const int small = 200;
-    var counts = new int[small * small];
+    var counts = new int[small, small];
     mandelbrot[((small + tile - 1) / tile, (small + tile - 1) / tile), (tile, tile)](small, small, counts);
     var expected = new int[small * small];
     for (var row = 0; row < small; row++)
@@ -129,7 +129,7 @@ Console.WriteLine("checks (against C# on the host):");
             expected[row * small + col] = count;
         }
     }
-    Check("mandelbrot", counts.SequenceEqual(expected), $"{small}×{small}, Σ {counts.Sum()} (host {expected.Sum()})");
+    Check("mandelbrot", counts.Cast<int>().SequenceEqual(expected), $"{small}×{small}, Σ {counts.Cast<int>().Sum()} (host {expected.Sum()})");
 }
 
 // ---- Timings, on device arrays (median of repeated launches after one warm-up)
@@ -157,7 +157,7 @@ double Median(Action launch, int runs = 10)
     Console.WriteLine($"  vector_add n={n:N0}: {add:F3} ms, {gbs:F0} GB/s{peak}");
     var fused = Median(() => fusedExpr[Math.Min((n + threads - 1) / threads, 65_535), threads](a, o));
     Console.WriteLine($"  fused_expr n={n:N0}: {fused:F3} ms, {2.0 * 8 * n / fused / 1e6:F0} GB/s");
-    using var counts = new DeviceArray<int>((long)side * side);
+    using var counts = new DeviceArray<int>(side, side);
     var mandel = Median(() => mandelbrot[((side + tile - 1) / tile, (side + tile - 1) / tile), (tile, tile)](side, side, counts), runs: 5);
     Console.WriteLine($"  mandelbrot {side}×{side}: {mandel:F2} ms, Σ count {counts.CopyToHost().Sum(c => (long)c)}");
     // mc_pi: 10 million samples (the chapter's n), a generator per thread of 65,536 (as many as a GPU keeps busy).

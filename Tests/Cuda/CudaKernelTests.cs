@@ -334,4 +334,37 @@ public sealed class CudaKernelTests
         var normalise = Jit.Map((Arr v) => v / Sum(v), new JitOptions { Backend = Backend.Cuda });
         HasCode(Assert.ThrowsExactly<TypingException>(() => normalise.Invoke(new double[4])), ErrorCodes.GpuOnly);
     }
+
+    [TestMethod]
+    public void TwoAndThreeDimensionalArraysAreIndexedInCOrder()
+    {
+        var label = JitDsl.Cuda.Kernel((Arr<long> grid, Arr<long> cube) =>
+        {
+            var (col, row) = JitDsl.Cuda.Grid2D();
+            If((row < grid.Shape[0]) & (col < grid.Shape[1]), () =>
+            {
+                grid[row, col] = row * 100 + col;
+                For(cube.Shape[2], k => cube[row % cube.Shape[0], col % cube.Shape[1], k] = row % cube.Shape[0] * 10_000 + col % cube.Shape[1] * 100 + k);
+            });
+        });
+        var (grid, cube) = (new long[9, 13], new long[3, 4, 5]);
+        label[(4, 3), (4, 4)](grid, cube);
+        for (var r = 0; r < 9; r++)
+            for (var c = 0; c < 13; c++)
+                Assert.AreEqual(r * 100L + c, grid[r, c], $"({r}, {c})");
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 4; j++)
+                for (var k = 0; k < 5; k++)
+                    Assert.AreEqual(i * 10_000L + j * 100 + k, cube[i, j, k], $"({i}, {j}, {k})");
+
+        using var onDevice = new DeviceArray<long>(9, 13);
+        using var cubeOnDevice = JitDsl.Cuda.ToDevice(new long[3, 4, 5]);
+        label[(4, 3), (4, 4)](onDevice, cubeOnDevice);
+        CollectionAssert.AreEqual(grid, (long[,])onDevice.CopyToHostArray());
+        CollectionAssert.AreEqual(cube, (long[,,])cubeOnDevice.CopyToHostArray());
+        var e = Assert.ThrowsExactly<IndexOutOfRangeException>(() =>
+            JitDsl.Cuda.Kernel((Arr<long> g) => { g[0, JitDsl.Cuda.Grid(1)] = 1; })[1, 8](new long[2, 4]));
+        StringAssert.Contains(e.Message, "axis 1");
+        Ptx(label, grid, cube);
+    }
 }
