@@ -367,4 +367,22 @@ public sealed class CudaKernelTests
         StringAssert.Contains(e.Message, "axis 1");
         Ptx(label, grid, cube);
     }
+
+    [TestMethod]
+    public void Float32KernelsComputeInFloat32()
+    {
+        var scale = JitDsl.Cuda.Kernel((Arr<float> a, Arr<float> o) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            If(i < o.Length, () => o[i] = Sin(a[i]) * 2.0 + Sqrt(Abs(a[i])));
+        });
+        var x = Data(100, 11).Select(v => (float)v).ToArray();
+        var o = new float[100];
+        scale[7, 16](x, o);
+        var cpu = Jit.Kernel((Arr<float> a, Arr<float> r) => For(r.Length, i => r[i] = Sin(a[i]) * 2.0 + Sqrt(Abs(a[i]))), OnClr);
+        var expected = new float[100];
+        cpu.Invoke(x, expected);
+        CollectionAssert.AreEqual(expected, o);
+        StringAssert.Contains(Ptx(scale, x, o), ".f32");
+    }
 }
