@@ -385,4 +385,23 @@ public sealed class CudaKernelTests
         CollectionAssert.AreEqual(expected, o);
         StringAssert.Contains(Ptx(scale, x, o), ".f32");
     }
+
+    [TestMethod]
+    public void LaunchesFromManyThreadsAtOnceEachGetTheirResult()
+    {
+        var offset = JitDsl.Cuda.Kernel((Arr a, Val by, Arr o) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            If(i < o.Length, () => o[i] = a[i] + by);
+        });
+        var x = Data(256, 12);
+        var results = new double[16][];
+        System.Threading.Tasks.Parallel.For(0, 16, k =>
+        {
+            results[k] = new double[256];
+            offset[16, 16](x, (double)k, results[k]);
+        });
+        for (var k = 0; k < 16; k++)
+            CollectionAssert.AreEqual(x.Select(v => v + k).ToArray(), results[k], $"launch {k}");
+    }
 }
