@@ -150,7 +150,8 @@ internal sealed partial class LinqLowering
             // Every thread of a map's kernel would run any other loop whole: n threads, n iterations each.
             if (!f.Parallel || f.Reductions.Count > 0)
                 throw new TypingException(ErrorCodes.GpuOnly,
-                    "a map on the GPU cannot reduce (Sum, Min, Mean, a ufunc's fold …) yet: reduce on the CPU and pass the value in", f.Loc);
+                    "a map on the GPU is one loop over the elements; this one also reduces or accumulates (Sum, Min, Mean, a ufunc's fold …): " +
+                    "do that on the CPU and pass the value in", f.Loc);
             return LowerGridStrideFor(f);
         }
         var narrow = narrowable ? IntStop(f) : null;
@@ -302,7 +303,7 @@ internal sealed partial class LinqLowering
         ArraySize s => L.Convert(s.Array.T.Rank == 1 ? L.ArrayLength(LowerExpr(s.Array)) : L.Property(LowerExpr(s.Array), nameof(Array.Length)), typeof(long)),
         Load l => Element(l.Array, l.Indices, l.BoundsChecked, l.Loc),
         KernelCall k => L.Invoke(Device(k.Target!), k.Args.Select(LowerExpr)),
-        RandomUniform when gpu => throw new TypingException(ErrorCodes.GpuOnly, "in a CUDA kernel, draw with Cuda.Uniform(states, index) from Cuda.RandomStates", e.Loc),
+        RandomUniform when gpu => throw new TypingException(ErrorCodes.GpuOnly, "random numbers on the GPU come from Cuda.Uniform(states, index) in a Cuda.Kernel, with states from Cuda.RandomStates", e.Loc),
         RandomUniform => L.Call(Random(), Method(typeof(KernelRandom), nameof(KernelRandom.NextDouble))),
         GpuIntrinsic g when gpu => L.Call(Method(typeof(GpuRuntime), nameof(GpuRuntime.Intrinsic)), L.Constant((int)g.Quantity), L.Constant(g.Axis)),
         GpuIntrinsic g => throw new TypingException(ErrorCodes.GpuOnly,

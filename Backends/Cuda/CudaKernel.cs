@@ -25,8 +25,8 @@ public delegate void CudaLaunch(params object?[] args);
 /// <summary>
 /// A kernel for the GPU made by <see cref="Cuda.Kernel"/>, like Numba's <c>@cuda.jit</c>: launched with an explicit
 /// grid, <c>add[blocks, 256](a, b, o)</c>, every thread running the kernel with its own <see cref="Cuda.Grid"/> index.
-/// It is compiled at its first launch for the argument types (1-D arrays, <see cref="DeviceArray{T}"/>s and
-/// scalars), through ILGPU, for the first CUDA GPU or, without one, ILGPU's CPU accelerator. Thread-safe.
+/// It is compiled at its first launch for the argument types (arrays of 1 to 3 dimensions, <see cref="DeviceArray{T}"/>s
+/// and scalars), through ILGPU, for the first CUDA GPU or, without one, ILGPU's CPU accelerator. Thread-safe.
 /// </summary>
 public sealed class CudaKernel
 {
@@ -167,7 +167,7 @@ public sealed class CudaKernel
         {
             if (args[k] is INdArray)
                 throw new KernelArgumentException(ErrorCodes.ArgumentType,
-                    $"argument `{tree.Parameters[k].Name}` of CUDA kernel `{tree.Name}` is a strided view; pass a 1-D array or a DeviceArray", tree.Parameters[k].Name);
+                    $"argument `{tree.Parameters[k].Name}` of CUDA kernel `{tree.Name}` is a strided view; pass an array or a DeviceArray", tree.Parameters[k].Name);
         }
         return (signature, args);
     }

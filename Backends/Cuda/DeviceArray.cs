@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
@@ -9,7 +10,7 @@ namespace JitDsl;
 /// An array in the device's memory (Numba's <c>DeviceNDArray</c>) of 1 to 3 dimensions, in C order: pass it to
 /// CUDA kernels without copies.
 /// </summary>
-/// <typeparam name="T">bool, int, long, float or double.</typeparam>
+/// <typeparam name="T">int, long, float or double.</typeparam>
 public sealed class DeviceArray<T> : IDeviceArray, IDisposable where T : unmanaged
 {
     private readonly long[] shape;
@@ -64,7 +65,15 @@ public sealed class DeviceArray<T> : IDeviceArray, IDisposable where T : unmanag
         lock (GpuDevice.Gate)
         {
             buffer = GpuDevice.Accelerator.Allocate1D<T>(Length);
-            buffer.View.CopyFromCPU(Flat(host));
+            try
+            {
+                buffer.View.CopyFromCPU(Flat(host));
+            }
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
         }
     }
 
@@ -111,7 +120,7 @@ public sealed class DeviceArray<T> : IDeviceArray, IDisposable where T : unmanag
             }
             var flat = new T[Length];
             Buffer.View.CopyToCPU(flat);
-            MemoryMarshal.AsBytes(flat.AsSpan()).CopyTo(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(destination), checked((int)(Length * Marshal.SizeOf<T>()))));
+            flat.AsSpan().CopyTo(Elements(destination));
         }
     }
 
@@ -140,11 +149,12 @@ public sealed class DeviceArray<T> : IDeviceArray, IDisposable where T : unmanag
             return vector;
         if (host.GetType().GetElementType() != typeof(T))
             throw new ArgumentException($"a {host.GetType().Name} cannot fill a device array of {typeof(T).Name}", nameof(host));
-        var flat = new T[host.LongLength];
-        MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(host), checked((int)(host.LongLength * Marshal.SizeOf<T>())))
-            .CopyTo(MemoryMarshal.AsBytes(flat.AsSpan()));
-        return flat;
+        return Elements(host).ToArray();
     }
+
+    /// <summary>A host array of <typeparamref name="T"/>, of any rank, as the span of its elements (stored in C order).</summary>
+    private static Span<T> Elements(Array host) =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(host)), (int)host.LongLength);
 
     private void CheckSameShape(Array host)
     {
@@ -158,10 +168,11 @@ public sealed class DeviceArray<T> : IDeviceArray, IDisposable where T : unmanag
 
     private static long[] CheckShape(long[] shape)
     {
-        if (typeof(T) != typeof(bool) && typeof(T) != typeof(int) && typeof(T) != typeof(long) && typeof(T) != typeof(float) && typeof(T) != typeof(double))
-            throw new NotSupportedException($"device arrays hold bool, int, long, float or double, not {typeof(T).Name}");
-        if (shape.Length is < 1 or > 3 || shape.Any(l => l < 0))
-            throw new ArgumentOutOfRangeException(nameof(shape), $"a device array has 1 to 3 dimensions of non-negative lengths, not ({string.Join(", ", shape)})");
+        // ILGPU copies blittable elements only: bool is not one (use int 0 and 1).
+        if (typeof(T) != typeof(int) && typeof(T) != typeof(long) && typeof(T) != typeof(float) && typeof(T) != typeof(double))
+            throw new NotSupportedException($"device arrays hold int, long, float or double, not {typeof(T).Name}");
+        if (shape.Length is < 1 or > 3 || shape.Any(l => l is < 0 or > int.MaxValue))
+            throw new ArgumentOutOfRangeException(nameof(shape), $"a device array has 1 to 3 dimensions of 0 to {int.MaxValue} elements each, not ({string.Join(", ", shape)})");
         // Kernels see lengths as .NET arrays have them, at most Array.MaxLength elements.
         if (shape.Aggregate(1.0, (product, length) => product * length) > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(shape), $"a device array has at most {Array.MaxLength} elements");

@@ -13,7 +13,7 @@ namespace JitDsl.Backends.Cuda;
 /// <summary>
 /// Writes a lowered kernel (the <see cref="LambdaExpression"/> every backend consumes) as the IL of a static method
 /// that ILGPU compiles. A 1-D array parameter becomes an <see cref="ArrayView{T}"/>, indexed through its ref
-/// indexer; one more parameter, an <c>ArrayView&lt;long&gt;</c> of <see cref="ErrorSlots"/>, receives the first
+/// indexer, a 2-D or 3-D one a <see cref="GpuArray{T}"/>, flattened in C order; one more parameter, an <c>ArrayView&lt;long&gt;</c> of <see cref="ErrorSlots"/>, receives the first
 /// error a thread meets (a GPU thread cannot throw): the thread claims the record with a compare-exchange, fills
 /// it as the LLVM backend's context is filled (<see cref="NativeError"/> codes, values, a site) and returns. Every
 /// intermediate value goes through a local of its own, so the evaluation stack is empty between nodes and a
@@ -51,8 +51,8 @@ internal sealed class IlEmitter
             if (type.GetArrayRank() > 3)
                 throw Unsupported(kernel, $"a {type.GetArrayRank()}-D array: CUDA kernels take arrays of 1 to 3 dimensions");
             var element = type.GetElementType()!;
-            if (element != typeof(bool) && element != typeof(int) && element != typeof(long) && element != typeof(float) && element != typeof(double))
-                throw Unsupported(kernel, $"an array of {element.Name}: CUDA kernels take arrays of bool, int, long, float and double");
+            if (element != typeof(int) && element != typeof(long) && element != typeof(float) && element != typeof(double))
+                throw Unsupported(kernel, $"an array of {element.Name}: CUDA kernels take arrays of int, long, float and double (for bool, int 0 and 1)");
             return (type.GetArrayRank() == 1 ? typeof(ArrayView<>) : typeof(GpuArray<>)).MakeGenericType(element);
         }
         if (type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(float) || type == typeof(double))

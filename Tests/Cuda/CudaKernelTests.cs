@@ -404,4 +404,22 @@ public sealed class CudaKernelTests
         for (var k = 0; k < 16; k++)
             CollectionAssert.AreEqual(x.Select(v => v + k).ToArray(), results[k], $"launch {k}");
     }
+
+    [TestMethod]
+    public void DeviceArraysOfEveryDtypeAndRankRoundTrip()
+    {
+        var flags = new int[,] { { 1, 0, 1 }, { 0, 0, 1 } };
+        using (var device = JitDsl.Cuda.ToDevice(flags))
+            CollectionAssert.AreEqual(flags, (int[,])device.CopyToHostArray());
+        Assert.ThrowsExactly<NotSupportedException>(() => JitDsl.Cuda.ToDevice(new bool[2, 2]));
+        var negate = JitDsl.Cuda.Kernel((Arr b) => { b[0] = b[0] == 0; });
+        HasCode(Assert.ThrowsExactly<TypingException>(() => negate[1, 1](new bool[1])), ErrorCodes.GpuOnly);
+        var cube = new float[2, 3, 4];
+        for (var k = 0; k < cube.Length; k++)
+            cube[k / 12, k / 4 % 3, k % 4] = k * 0.5f;
+        using var onDevice = JitDsl.Cuda.ToDevice(cube);
+        CollectionAssert.AreEqual(cube.Cast<float>().ToArray(), onDevice.CopyToHost(), "C order");
+        Assert.ThrowsExactly<ArgumentException>(() => onDevice.CopyFromHost(new float[3, 2, 4]));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new DeviceArray<int>(3_000_000_000L, 0));
+    }
 }
