@@ -64,23 +64,51 @@ internal static class ParallelProbe
                 table.AddColumn($"{threads} thread{(threads > 1 ? "s" : "")}");
             foreach (var n in sizes)
             {
-                var x = Inputs.Uniform(1, n);
-                var serial = Time(define(new JitOptions { Backend = backend }, x));
-                var row = new List<string> { n.ToString("N0", CultureInfo.InvariantCulture), Ms(serial) };
-                var parallel = define(new JitOptions { Backend = backend, Parallel = true }, x);
-                foreach (var threads in counts)
-                {
-                    Threads.SetNumThreads(threads);
-                    var time = Time(parallel);
-                    row.Add($"{Ms(time)} ({serial / time:F2}×)");
-                }
-                Threads.SetNumThreads(Environment.ProcessorCount);
-                table.AddRow(row.ToArray());
+                var (serial, parallel) = Measure(define, n, counts, backend);
+                table.AddRow([n.ToString("N0", CultureInfo.InvariantCulture), Ms(serial), .. parallel.Select(p => $"{Ms(p.Milliseconds)} ({serial / p.Milliseconds:F2}×)")]);
             }
             AnsiConsole.Write(table);
         }
         PrintRegionCost();
         return 0;
+    }
+
+    /// <summary>The median ms of the kernel compiled without Parallel, and with it on each thread count, over <paramref name="n"/> elements.</summary>
+    private static (double Serial, List<(int Threads, double Milliseconds)> Parallel) Measure(
+        Func<JitOptions, double[], Func<object>> define, int n, int[] counts, Backend backend)
+    {
+        var x = Inputs.Uniform(1, n);
+        var serial = Time(define(new JitOptions { Backend = backend }, x));
+        var parallel = define(new JitOptions { Backend = backend, Parallel = true }, x);
+        var setting = Threads.GetNumThreads();
+        var times = new List<(int, double)>();
+        try
+        {
+            foreach (var threads in counts)
+            {
+                Threads.SetNumThreads(threads);
+                times.Add((threads, Time(parallel)));
+            }
+        }
+        finally
+        {
+            Threads.SetNumThreads(setting);
+        }
+        return (serial, times);
+    }
+
+    /// <summary>scaling.png: parallel_sum's speed-up over its serial compile for 1 … (cores, at least 2) threads, two sizes.</summary>
+    public static void PlotScaling(string path, bool quick)
+    {
+        var backend = Jit.IsAvailable(Backend.Llvm) ? Backend.Llvm : Backend.Clr;
+        var counts = Enumerable.Range(1, Math.Max(2, Environment.ProcessorCount)).ToArray();
+        Func<JitOptions, double[], Func<object>> sum = (options, x) => { var kernel = ChapterKernels.SumSquares(options); return () => kernel.Invoke(x)!; };
+        var series = (quick ? new[] { 100_000, 1_000_000 } : [1_000_000, 10_000_000]).Select(n =>
+        {
+            var (serial, parallel) = Measure(sum, n, counts, backend);
+            return ($"parallel_sum, n = {n:N0}", (IReadOnlyList<(int, double)>)parallel.Select(p => (p.Threads, serial / p.Milliseconds)).ToList());
+        }).ToList();
+        Plots.Scaling(series, path);
     }
 
     private static double Time(Func<object> call)

@@ -21,6 +21,8 @@ internal static class ShowcaseRunner
             AnsiConsole.Profile.Width = 160; // a log file should get whole rows, not an 80-column wrap
         var jsonIndex = Array.IndexOf(args, "--json");
         var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
+        var outIndex = Array.IndexOf(args, "--out");
+        var outFolder = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "showcase-out";
         var (n, side) = quick ? (1_000_000, 300) : (ChapterWorkloads.StandardSize, ChapterWorkloads.MandelbrotSide);
         var budget = TimeSpan.FromSeconds(quick ? 0.3 : 2);
         var onlyIndex = Array.IndexOf(args, "--only");
@@ -47,11 +49,13 @@ internal static class ShowcaseRunner
         var failures = PrintTable(results);
         ParallelProbe.PrintRegionCost();
         var compile = Jit.IsAvailable(Backend.Llvm) ? PrintCompileTimes() : null;
+        var json = ToJson(results, compile);
         if (jsonPath is not null)
         {
-            File.WriteAllText(jsonPath, ToJson(results, compile));
+            File.WriteAllText(jsonPath, json);
             AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(jsonPath)}[/]");
         }
+        WriteOutputFolder(outFolder, results, json, quick ? 300 : side);
         return failures == 0 ? 0 : 1;
     }
 
@@ -86,6 +90,40 @@ internal static class ShowcaseRunner
     }
 
     /// <summary>LLVM compile times: in fresh processes, cold and with the disk cache warm; then in this (warm) process.</summary>
+    /// <summary>results.json, report.md and the pictures: the Mandelbrot set, a compile's stages, parallel scaling.</summary>
+    private static void WriteOutputFolder(string folder, IReadOnlyList<WorkloadResult> results, string json, int side)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "results.json"), json);
+        File.WriteAllText(Path.Combine(folder, "report.md"), Report(results));
+        var options = new JitOptions { Backend = Jit.IsAvailable(Backend.Llvm) ? Backend.Llvm : Backend.Clr };
+        var counts = (int[,])ChapterKernels.MandelbrotSet(options).Invoke(side, side, ChapterWorkloads.MandelbrotIterations)!;
+        Plots.Mandelbrot(counts, Path.Combine(folder, "mandelbrot.png"));
+        // A kernel compiled afresh (options no other variant or probe uses: no object code to reuse), its stages as Inspect reports them.
+        var inspection = ChapterKernels.FusedExpression(options with { FastMath = FastMath.NoSignedZeros }).Inspect(Inputs.Uniform(4, 1000));
+        Plots.Pipeline($"fused_expr ({options.Backend})", inspection.Stages.Select(s => (s.Name, s.Elapsed.TotalMilliseconds)).ToList(), Path.Combine(folder, "pipeline.png"));
+        ParallelProbe.PlotScaling(Path.Combine(folder, "scaling.png"), quick: side < ChapterWorkloads.MandelbrotSide);
+        AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(folder)}/[/]: results.json, report.md, mandelbrot.png, pipeline.png, scaling.png");
+    }
+
+    /// <summary>The results as a Markdown table, as the console shows them.</summary>
+    private static string Report(IReadOnlyList<WorkloadResult> results)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"# JitDsl showcase, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {CpuName()}\n\n");
+        text.Append("| workload | n | variant | first call ms | median ms | vs C# loop | allocated MB | checksum |\n|---|---|---|---|---|---|---|---|\n");
+        foreach (var workload in results)
+        {
+            var loop = workload.Variants.First(v => v.Name == "csharp_loop");
+            foreach (var v in workload.Variants)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"| {workload.Name} | {workload.N:N0} | {v.Name} | {v.FirstCallMs:F1} | {v.MedianMs:F2} | {loop.MedianMs / v.MedianMs:F2}× | {v.AllocatedBytes / 1e6:F1} | {v.Checksum:R} |\n");
+            }
+        }
+        return text.ToString();
+    }
+
     private static CompileTimes PrintCompileTimes()
     {
         var (cold, cached) = CompileProbe.Measure();

@@ -1,0 +1,48 @@
+using System.Buffers.Binary;
+using JitDsl.Bench.Showcase;
+using JitDsl.Bench.Workloads;
+using SkiaSharp;
+
+namespace JitDsl.Tests.Showcase;
+
+/// <summary>The showcase's pictures, drawn from small fixed results: valid PNGs of the expected size, and a Mandelbrot image that shows what the kernel computed.</summary>
+[TestClass]
+public sealed class PlotTests
+{
+    private static (int Width, int Height) PngSize(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8], "the PNG signature");
+        Assert.AreEqual("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
+        return (BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+    }
+
+    private static string TempPng(string name) => Path.Combine(Path.GetTempPath(), $"jitdsl-{name}-{Guid.NewGuid():N}.png");
+
+    [TestMethod]
+    public void TheMandelbrotImageShowsTheKernelsCounts()
+    {
+        var counts = (int[,])ChapterKernels.MandelbrotSet(new JitOptions { Backend = Backend.Clr }).Invoke(120, 80, 256)!;
+        var path = TempPng("mandelbrot");
+        Plots.Mandelbrot(counts, path);
+        Assert.AreEqual((120, 80), PngSize(path));
+        using var image = SKBitmap.Decode(path);
+        var top = Plots.MandelbrotColors.GetColor(1.0);
+        var insidePixels = image.Pixels.Count(p => p.Red == top.R && p.Green == top.G && p.Blue == top.B);
+        Assert.AreEqual(counts.Cast<int>().Count(c => c == 256), insidePixels, "one pixel of the top colour per point inside the set");
+        File.Delete(path);
+    }
+
+    [TestMethod]
+    public void ThePipelineAndScalingPlotsAreImagesOfTheirSize()
+    {
+        var pipeline = TempPng("pipeline");
+        Plots.Pipeline("fused_expr", [("trace", 0.5), ("type", 0.1), ("fuse", 0.05), ("lower", 0.2), ("llvm ir", 0.4), ("optimize and emit", 11.8)], pipeline);
+        Assert.AreEqual((800, 60 + 40 * 6), PngSize(pipeline));
+        var scaling = TempPng("scaling");
+        Plots.Scaling([("n = 10^6", [(1, 1.0), (2, 1.9)]), ("n = 10^7", [(1, 1.0), (2, 1.95)])], scaling);
+        Assert.AreEqual((800, 500), PngSize(scaling));
+        File.Delete(pipeline);
+        File.Delete(scaling);
+    }
+}
