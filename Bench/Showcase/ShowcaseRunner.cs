@@ -47,6 +47,7 @@ internal static class ShowcaseRunner
         });
 
         var failures = PrintTable(results);
+        PrintBreakEven(results);
         ParallelProbe.PrintRegionCost();
         var compile = Jit.IsAvailable(Backend.Llvm) ? PrintCompileTimes() : null;
         var json = ToJson(results, compile);
@@ -90,6 +91,18 @@ internal static class ShowcaseRunner
     }
 
     /// <summary>LLVM compile times: in fresh processes, cold and with the disk cache warm; then in this (warm) process.</summary>
+    private static void PrintBreakEven(IReadOnlyList<WorkloadResult> results)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("workload", "JitDsl variant", "compile ms", "per call ms", "C# loop ms", "pays off after");
+        foreach (var (workload, variant, compile, perCall, loop, calls) in BreakEven(results))
+        {
+            table.AddRow(workload, variant, compile.ToString("F1", CultureInfo.InvariantCulture), perCall.ToString("F2", CultureInfo.InvariantCulture),
+                loop.ToString("F2", CultureInfo.InvariantCulture), calls is { } n ? $"{n:N0} call(s)" : "never: not faster");
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("Break-even, the chapter's rule: compile time C / (T_loop − T_jit), C the first call's extra time over a later call.");
+    }
+
     /// <summary>results.json, report.md and the pictures: the Mandelbrot set, a compile's stages, parallel scaling.</summary>
     private static void WriteOutputFolder(string folder, IReadOnlyList<WorkloadResult> results, string json, int side)
     {
@@ -121,7 +134,34 @@ internal static class ShowcaseRunner
                     $"| {workload.Name} | {workload.N:N0} | {v.Name} | {v.FirstCallMs:F1} | {v.MedianMs:F2} | {loop.MedianMs / v.MedianMs:F2}× | {v.AllocatedBytes / 1e6:F1} | {v.Checksum:R} |\n");
             }
         }
+        text.Append("\n## Break-even\n\nCalls after which a JitDsl variant has paid for its compilation, against the C# loop: C / (T_loop − T_jit), ")
+            .Append("C the first call's extra time over a later one (trace, compile, first run's warm-up).\n\n")
+            .Append("| workload | variant | compile ms | per call ms | C# loop ms | break-even calls |\n|---|---|---|---|---|---|\n");
+        foreach (var (workload, variant, compile, perCall, loop, calls) in BreakEven(results))
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {workload} | {variant} | {compile:F1} | {perCall:F2} | {loop:F2} | {(calls is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "never (not faster)")} |\n");
+        }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The chapter's break-even rule for each JitDsl variant: compile cost C over the time each call saves against the
+    /// C# loop; null when the variant is not faster than the loop.
+    /// </summary>
+    private static IEnumerable<(string Workload, string Variant, double CompileMs, double PerCallMs, double LoopMs, long? Calls)> BreakEven(
+        IReadOnlyList<WorkloadResult> results)
+    {
+        foreach (var workload in results)
+        {
+            var loop = workload.Variants.First(v => v.Name == "csharp_loop").MedianMs;
+            foreach (var v in workload.Variants.Where(v => v.Name.StartsWith("jitdsl", StringComparison.Ordinal)))
+            {
+                var compile = Math.Max(0, v.FirstCallMs - v.MedianMs);
+                var saved = loop - v.MedianMs;
+                yield return (workload.Name, v.Name, compile, v.MedianMs, loop, saved > 0 ? (long)Math.Ceiling(compile / saved) : null);
+            }
+        }
     }
 
     private static CompileTimes PrintCompileTimes()
