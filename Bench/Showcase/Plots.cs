@@ -28,6 +28,31 @@ public static class Plots
     /// <summary>The colormap of <see cref="Mandelbrot"/>: its top colour marks the points inside the set.</summary>
     public static IColormap MandelbrotColors { get; } = new ScottPlot.Colormaps.Turbo();
 
+    /// <summary>Nanoseconds per element against the array's length, log–log, one line per way of computing it.</summary>
+    public static void SpeedUp(string workload, IReadOnlyList<(string Series, IReadOnlyList<(long N, double NanosecondsPerElement)> Points)> series, string path)
+    {
+        var plot = new Plot();
+        foreach (var (name, points) in series)
+        {
+            var line = plot.Add.Scatter(points.Select(p => Math.Log10(p.N)).ToArray(), points.Select(p => Math.Log10(p.NanosecondsPerElement)).ToArray());
+            line.LegendText = name;
+        }
+        foreach (var axis in new ScottPlot.IAxis[] { plot.Axes.Bottom, plot.Axes.Left })
+        {
+            axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = power => Math.Pow(10, power).ToString(power >= 0 ? "N0" : "G3", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+        plot.Title($"{workload}: time per element");
+        plot.XLabel("elements");
+        plot.YLabel("nanoseconds per element");
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, 900, 560);
+    }
+
     /// <summary>Milliseconds per compile stage, as horizontal bars in pipeline order.</summary>
     public static void Pipeline(string kernel, IReadOnlyList<(string Stage, double Milliseconds)> stages, string path)
     {

@@ -115,8 +115,10 @@ internal static class ShowcaseRunner
         // A kernel compiled afresh (options no other variant or probe uses: no object code to reuse), its stages as Inspect reports them.
         var inspection = ChapterKernels.FusedExpression(options with { FastMath = FastMath.NoSignedZeros }).Inspect(Inputs.Uniform(4, 1000));
         Plots.Pipeline($"fused_expr ({options.Backend})", inspection.Stages.Select(s => (s.Name, s.Elapsed.TotalMilliseconds)).ToList(), Path.Combine(folder, "pipeline.png"));
-        ParallelProbe.PlotScaling(Path.Combine(folder, "scaling.png"), quick: side < ChapterWorkloads.MandelbrotSide);
-        AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(folder)}/[/]: results.json, report.md, mandelbrot.png, pipeline.png, scaling.png");
+        var quick = side < ChapterWorkloads.MandelbrotSide;
+        ParallelProbe.PlotScaling(Path.Combine(folder, "scaling.png"), quick);
+        SizeSweep.Plot(Path.Combine(folder, "speedup.png"), quick);
+        AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(folder)}/[/]: results.json, report.md, mandelbrot.png, pipeline.png, scaling.png, speedup.png");
     }
 
     /// <summary>The results as a Markdown table, as the console shows them.</summary>

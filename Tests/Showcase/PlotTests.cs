@@ -34,7 +34,7 @@ public sealed class PlotTests
     }
 
     [TestMethod]
-    public void ThePipelineAndScalingPlotsAreImagesOfTheirSize()
+    public void ThePipelineScalingAndSpeedUpPlotsAreImagesOfTheirSize()
     {
         var pipeline = TempPng("pipeline");
         Plots.Pipeline("fused_expr", [("trace", 0.5), ("type", 0.1), ("fuse", 0.05), ("lower", 0.2), ("llvm ir", 0.4), ("optimize and emit", 11.8)], pipeline);
@@ -42,7 +42,11 @@ public sealed class PlotTests
         var scaling = TempPng("scaling");
         Plots.Scaling([("n = 10^6", [(1, 1.0), (2, 1.9)]), ("n = 10^7", [(1, 1.0), (2, 1.95)])], scaling);
         Assert.AreEqual((800, 500), PngSize(scaling));
+        var speedup = TempPng("speedup");
+        Plots.SpeedUp("fused_expr", [("csharp_loop", [(100, 25.0), (1000, 24.0)]), ("jitdsl_llvm", [(100, 8.0), (1000, 3.0)])], speedup);
+        Assert.AreEqual((900, 560), PngSize(speedup));
         File.Delete(pipeline);
         File.Delete(scaling);
+        File.Delete(speedup);
     }
 }
