@@ -24,7 +24,8 @@ static int Usage()
 {
     Console.WriteLine("""
         usage: dotnet run -c Release --project Bench -- <command>
-          showcase [--quick] [--json PATH] [--only a,b] [--out DIR]   the chapter's workloads, checked and timed side by side;
+          showcase [--quick] [--numba] [--json PATH] [--only a,b] [--out DIR]   the chapter's workloads, checked and timed side by side
+                                             (--numba: Numba's times too, when python3 has numba);
                                              DIR (showcase-out) gets results.json, report.md and the pictures
           bench [BenchmarkDotNet options]    the same workloads under BenchmarkDotNet (e.g. --filter '*sum_squares*')
           scaling [--quick]                  parallel_sum and fused_expr: thread counts × array sizes, and a region's cost

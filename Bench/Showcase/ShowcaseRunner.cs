@@ -46,8 +46,11 @@ internal static class ShowcaseRunner
             }
         });
 
+        if (args.Contains("--numba"))
+            results = WithNumba(results, n, side, quick ? n / 10 : UfuncWorkloads.FoldSize, budget.TotalSeconds);
         var failures = PrintTable(results);
         PrintBreakEven(results);
+        PrintAgainstNumba(results);
         ParallelProbe.PrintRegionCost();
         var compile = Jit.IsAvailable(Backend.Llvm) ? PrintCompileTimes() : null;
         var json = ToJson(results, compile);
@@ -79,7 +82,7 @@ internal static class ShowcaseRunner
                     variant.FirstCallMs.ToString("F1", CultureInfo.InvariantCulture),
                     variant.MedianMs.ToString("F2", CultureInfo.InvariantCulture),
                     (loop.MedianMs / variant.MedianMs).ToString("F2", CultureInfo.InvariantCulture) + "×",
-                    $"{variant.AllocatedBytes / 1e6:F1} MB",
+                    variant.AllocatedBytes < 0 ? "—" : $"{variant.AllocatedBytes / 1e6:F1} MB",
                     (ok ? "[green]✓[/] " : "[red]✗[/] ") + variant.Checksum.ToString("R", CultureInfo.InvariantCulture));
             }
         }
@@ -91,6 +94,38 @@ internal static class ShowcaseRunner
     }
 
     /// <summary>LLVM compile times: in fresh processes, cold and with the disk cache warm; then in this (warm) process.</summary>
+    /// <summary>Each workload with Numba's row added, when Numba is found (said on the console either way).</summary>
+    private static List<WorkloadResult> WithNumba(List<WorkloadResult> results, int n, int side, int foldSize, double budgetSeconds)
+    {
+        var numba = AnsiConsole.Status().Start("running the workloads through Numba", _ => NumbaRunner.Run(n, side, foldSize, budgetSeconds));
+        if (numba is null)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(NumbaRunner.Missing));
+            return results;
+        }
+        return results.Select(w => numba.TryGetValue(w.Name, out var row) ? w with { Variants = [.. w.Variants, row] } : w).ToList();
+    }
+
+    /// <summary>Numba's first call and median beside JitDsl's fastest variant, and the ratio: Numba's median over JitDsl's.</summary>
+    private static void PrintAgainstNumba(IReadOnlyList<WorkloadResult> results)
+    {
+        var compared = results.Select(w => (w, Numba: w.Variants.FirstOrDefault(v => v.Name.StartsWith("numba", StringComparison.Ordinal))))
+            .Where(c => c.Numba is not null).ToList();
+        if (compared.Count == 0)
+            return;
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("workload", "Numba first call ms", "Numba median ms", "fastest JitDsl", "its first call ms", "its median ms", "JitDsl vs Numba");
+        foreach (var (workload, numba) in compared)
+        {
+            var best = workload.Variants.Where(v => v.Name.StartsWith("jitdsl", StringComparison.Ordinal)).MinBy(v => v.MedianMs)!;
+            table.AddRow(workload.Name, numba!.FirstCallMs.ToString("F1", CultureInfo.InvariantCulture), numba.MedianMs.ToString("F2", CultureInfo.InvariantCulture),
+                best.Name, best.FirstCallMs.ToString("F1", CultureInfo.InvariantCulture), best.MedianMs.ToString("F2", CultureInfo.InvariantCulture),
+                $"{numba.MedianMs / best.MedianMs:F2}× faster");
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Numba ran in a Python process beside this one, on the same inputs ({Markup.Escape(compared[0].Numba!.Name)}).");
+    }
+
     private static void PrintBreakEven(IReadOnlyList<WorkloadResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("workload", "JitDsl variant", "compile ms", "per call ms", "C# loop ms", "pays off after");
@@ -133,7 +168,7 @@ internal static class ShowcaseRunner
             foreach (var v in workload.Variants)
             {
                 text.Append(CultureInfo.InvariantCulture,
-                    $"| {workload.Name} | {workload.N:N0} | {v.Name} | {v.FirstCallMs:F1} | {v.MedianMs:F2} | {loop.MedianMs / v.MedianMs:F2}× | {v.AllocatedBytes / 1e6:F1} | {v.Checksum:R} |\n");
+                    $"| {workload.Name} | {workload.N:N0} | {v.Name} | {v.FirstCallMs:F1} | {v.MedianMs:F2} | {loop.MedianMs / v.MedianMs:F2}× | {(v.AllocatedBytes < 0 ? "—" : (v.AllocatedBytes / 1e6).ToString("F1", CultureInfo.InvariantCulture))} | {v.Checksum:R} |\n");
             }
         }
         text.Append("\n## Break-even\n\nCalls after which a JitDsl variant has paid for its compilation, against the C# loop: C / (T_loop − T_jit), ")
