@@ -179,15 +179,17 @@ public sealed class CudaKernel
             // Always checked: an index out of range would corrupt the GPU's memory, or end the process on ILGPU's CPU accelerator.
             var (_, lowered) = Pipeline.Lower(tree, s, null, options with { BoundsCheck = true }, stages, gpu: true, gridStride: gridStride);
             var key = $"{Name}\n{CSharpPrinter.Print(lowered)}";
-            var clock = Stopwatch.StartNew();
             var code = Compiled.GetOrAdd(key, _ => new Lazy<GpuCode>(() => Compile(lowered))).Value;
-            stages.Add(new StageReport("il", clock.Elapsed, () => code.Listing));
+            stages.Add(new StageReport("il", code.EmitTime, () => code.Listing));
+            stages.Add(new StageReport("ilgpu", code.CompileTime,
+                () => $"compiled by ILGPU for {GpuDevice.Accelerator.Name} (the first kernel of a process also creates ILGPU's context)\n"));
             return (code, stages);
         })).Value;
 
     /// <summary>Emits the kernel into an assembly of its own, loads it (for good: ILGPU keeps the method), and compiles it with ILGPU.</summary>
     private static GpuCode Compile(LambdaExpression lowered)
     {
+        var clock = Stopwatch.StartNew();
         var name = $"JitDslCuda{Interlocked.Increment(ref assemblies)}";
         var assemblyBuilder = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly);
         // The kernel calls the lowering's runtime helpers and the GPU's generator, which are internal: the runtime lets an assembly that
@@ -204,12 +206,14 @@ public sealed class CudaKernel
         assemblyBuilder.Save(image);
         image.Position = 0;
         var method = AssemblyLoadContext.Default.LoadFromStream(image).GetType("Kernels")!.GetMethod("Kernel")!;
+        var emitTime = clock.Elapsed;
         lock (GpuDevice.Gate)
         {
             try
             {
+                clock.Restart();
                 var compiled = GpuDevice.Accelerator.CompileKernel(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);
-                return new GpuCode(method, GpuDevice.Accelerator.LoadKernel(compiled), listing, sites);
+                return new GpuCode(method, GpuDevice.Accelerator.LoadKernel(compiled), listing, sites, emitTime, clock.Elapsed);
             }
             catch (Exception e) when (e is NotSupportedException or InvalidOperationException || e.GetType().Namespace?.StartsWith("ILGPU", StringComparison.Ordinal) == true)
             {
@@ -231,6 +235,6 @@ public sealed class CudaKernel
         }
     }
 
-    /// <summary>A compiled kernel: its method, ILGPU's kernel, the IL listing and the error sites.</summary>
-    private sealed record GpuCode(MethodInfo Method, ILGPU.Runtime.Kernel Kernel, string Listing, IReadOnlyList<string> Sites);
+    /// <summary>A compiled kernel: its method, ILGPU's kernel, the IL listing, the error sites, and how long emitting and ILGPU took.</summary>
+    private sealed record GpuCode(MethodInfo Method, ILGPU.Runtime.Kernel Kernel, string Listing, IReadOnlyList<string> Sites, TimeSpan EmitTime, TimeSpan CompileTime);
 }

@@ -53,7 +53,7 @@ public static class Plots
         plot.SavePng(path, 900, 560);
     }
 
-    /// <summary>Milliseconds per compile stage, as horizontal bars in pipeline order.</summary>
+    /// <summary>Milliseconds per compile stage, as horizontal bars in pipeline order (one path after another).</summary>
     public static void Pipeline(string kernel, IReadOnlyList<(string Stage, double Milliseconds)> stages, string path)
     {
         var plot = new Plot();
@@ -61,7 +61,7 @@ public static class Plots
         bars.Horizontal = true;
         var positions = Enumerable.Range(0, stages.Count).Select(k => (double)k).ToArray();
         plot.Axes.Left.SetTicks(positions, stages.Select(s => s.Stage).Reverse().ToArray());
-        plot.Title($"Compiling {kernel}: {stages.Sum(s => s.Milliseconds):F1} ms");
+        plot.Title($"Compiling {kernel}, stage by stage");
         plot.XLabel("milliseconds");
         plot.SavePng(path, 800, 60 + 40 * stages.Count);
     }

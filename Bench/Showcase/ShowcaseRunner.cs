@@ -147,9 +147,17 @@ internal static class ShowcaseRunner
         var options = new JitOptions { Backend = Jit.IsAvailable(Backend.Llvm) ? Backend.Llvm : Backend.Clr };
         var counts = (int[,])ChapterKernels.MandelbrotSet(options).Invoke(side, side, ChapterWorkloads.MandelbrotIterations)!;
         Plots.Mandelbrot(counts, Path.Combine(folder, "mandelbrot.png"));
-        // A kernel compiled afresh (options no other variant or probe uses: no object code to reuse), its stages as Inspect reports them.
-        var inspection = ChapterKernels.FusedExpression(options with { FastMath = FastMath.NoSignedZeros }).Inspect(Inputs.Uniform(4, 1000));
-        Plots.Pipeline($"fused_expr ({options.Backend})", inspection.Stages.Select(s => (s.Name, s.Elapsed.TotalMilliseconds)).ToList(), Path.Combine(folder, "pipeline.png"));
+        // fused_expr compiled afresh (options no other variant or probe uses: no object code to reuse), its stages as Inspect
+        // reports them; then the same map for the GPU through ILGPU, down to IL and PTX (made here without a GPU).
+        var input = Inputs.Uniform(4, 1000);
+        var inspection = ChapterKernels.FusedExpressionMap(options with { FastMath = FastMath.NoSignedZeros }).Inspect(input);
+        var onGpu = ChapterKernels.FusedExpressionMap(new JitOptions { Backend = Backend.Cuda }).Inspect(input);
+        var ptxClock = System.Diagnostics.Stopwatch.StartNew();
+        _ = onGpu["ptx"].Output;
+        var stages = inspection.Stages.Select(s => ($"{options.Backend}: {s.Name}", s.Elapsed.TotalMilliseconds))
+            .Concat(onGpu.Stages.Where(s => s.Name != "ptx").Select(s => ($"Cuda: {s.Name}", s.Elapsed.TotalMilliseconds)))
+            .Append(("Cuda: ptx", ptxClock.Elapsed.TotalMilliseconds)).ToList();
+        Plots.Pipeline("fused_expr (a Map)", stages, Path.Combine(folder, "pipeline.png"));
         var quick = side < ChapterWorkloads.MandelbrotSide;
         ParallelProbe.PlotScaling(Path.Combine(folder, "scaling.png"), quick);
         SizeSweep.Plot(Path.Combine(folder, "speedup.png"), quick);
