@@ -19,20 +19,27 @@ internal static class NumbaRunner
     /// <summary>The results by workload name, or null when no Python with numba and numpy is found.</summary>
     public static Dictionary<string, VariantResult>? Run(int n, int side, int foldSize, double budgetSeconds)
     {
-        var python = Pythons.FirstOrDefault(p => RunPython(p, "-c \"import numba, numpy\"", out _) == 0);
+        var python = Pythons.FirstOrDefault(p => RunPython(p, ["-c", "import numba, numpy"], out _) == 0);
         if (python is null)
             return null;
         var script = Path.Combine(Path.GetTempPath(), $"jitdsl_numba_{Environment.ProcessId}.py");
         File.WriteAllText(script, Script);
         try
         {
-            var arguments = string.Join(' ', script, n, side, foldSize, budgetSeconds.ToString(CultureInfo.InvariantCulture));
-            if (RunPython(python, arguments, out var output) != 0)
+            if (RunPython(python, [script, $"{n}", $"{side}", $"{foldSize}", budgetSeconds.ToString(CultureInfo.InvariantCulture)], out var output) != 0)
                 throw new InvalidOperationException($"the Numba run failed: {output}");
-            var results = JsonSerializer.Deserialize<Dictionary<string, NumbaResult>>(output.Trim().Split('\n')[^1])!;
-            return results.ToDictionary(r => r.Key, r => new VariantResult(
-                // Python's allocations are not .NET's to count: -1, shown as such.
-                $"numba ({RunPythonVersion(python)})", r.Value.first_call_ms, r.Value.median_ms, [r.Value.median_ms], -1, r.Value.checksum));
+            Dictionary<string, NumbaResult> results;
+            try
+            {
+                results = JsonSerializer.Deserialize<Dictionary<string, NumbaResult>>(output.Trim().Split('\n')[^1])!;
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidOperationException($"the Numba run printed no results ({e.Message}): {output}", e);
+            }
+            var name = $"numba ({Version(python)})";
+            // Python's allocations are not .NET's to count: -1, shown as such; only the median came back.
+            return results.ToDictionary(r => r.Key, r => new VariantResult(name, r.Value.first_call_ms, r.Value.median_ms, [r.Value.median_ms], -1, r.Value.checksum));
         }
         finally
         {
@@ -42,10 +49,10 @@ internal static class NumbaRunner
 
     private sealed record NumbaResult(double first_call_ms, double median_ms, double checksum);
 
-    private static string RunPythonVersion(string python) =>
-        RunPython(python, "-c \"import numba; print(numba.__version__)\"", out var version) == 0 ? version.Trim() : "?";
+    private static string Version(string python) =>
+        RunPython(python, ["-c", "import numba; print(numba.__version__)"], out var version) == 0 ? version.Trim() : "?";
 
-    private static int RunPython(string python, string arguments, out string output)
+    private static int RunPython(string python, string[] arguments, out string output)
     {
         try
         {

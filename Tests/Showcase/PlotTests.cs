@@ -24,29 +24,38 @@ public sealed class PlotTests
     {
         var counts = (int[,])ChapterKernels.MandelbrotSet(new JitOptions { Backend = Backend.Clr }).Invoke(120, 80, 256)!;
         var path = TempPng("mandelbrot");
-        Plots.Mandelbrot(counts, path);
-        Assert.AreEqual((120, 80), PngSize(path));
-        using var image = SKBitmap.Decode(path);
-        var top = Plots.MandelbrotColors.GetColor(1.0);
-        var insidePixels = image.Pixels.Count(p => p.Red == top.R && p.Green == top.G && p.Blue == top.B);
-        Assert.AreEqual(counts.Cast<int>().Count(c => c == 256), insidePixels, "one pixel of the top colour per point inside the set");
-        File.Delete(path);
+        try
+        {
+            Plots.Mandelbrot(counts, path);
+            Assert.AreEqual((120, 80), PngSize(path));
+            using var image = SKBitmap.Decode(path);
+            var top = Plots.MandelbrotColors.GetColor(1.0);
+            var insidePixels = image.Pixels.Count(p => p.Red == top.R && p.Green == top.G && p.Blue == top.B);
+            Assert.AreEqual(counts.Cast<int>().Count(c => c == 256), insidePixels, "one pixel of the top colour per point inside the set");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [TestMethod]
     public void ThePipelineScalingAndSpeedUpPlotsAreImagesOfTheirSize()
     {
-        var pipeline = TempPng("pipeline");
-        Plots.Pipeline("fused_expr", [("trace", 0.5), ("type", 0.1), ("fuse", 0.05), ("lower", 0.2), ("llvm ir", 0.4), ("optimize and emit", 11.8)], pipeline);
-        Assert.AreEqual((800, 60 + 40 * 6), PngSize(pipeline));
-        var scaling = TempPng("scaling");
-        Plots.Scaling([("n = 10^6", [(1, 1.0), (2, 1.9)]), ("n = 10^7", [(1, 1.0), (2, 1.95)])], scaling);
-        Assert.AreEqual((800, 500), PngSize(scaling));
-        var speedup = TempPng("speedup");
-        Plots.SpeedUp("fused_expr", [("csharp_loop", [(100, 25.0), (1000, 24.0)]), ("jitdsl_llvm", [(100, 8.0), (1000, 3.0)])], speedup);
-        Assert.AreEqual((900, 560), PngSize(speedup));
-        File.Delete(pipeline);
-        File.Delete(scaling);
-        File.Delete(speedup);
+        var (pipeline, scaling, speedup) = (TempPng("pipeline"), TempPng("scaling"), TempPng("speedup"));
+        try
+        {
+            Plots.Pipeline("fused_expr", [("trace", 0.5), ("type", 0.1), ("fuse", 0.05), ("lower", 0.2), ("llvm ir", 0.4), ("optimize and emit", 11.8)], pipeline);
+            Assert.AreEqual((800, 60 + 40 * 6), PngSize(pipeline));
+            Plots.Scaling([("n = 10^6", [(1, 1.0), (2, 1.9)]), ("n = 10^7", [(1, 1.0), (2, 1.95)])], scaling);
+            Assert.AreEqual((800, 500), PngSize(scaling));
+            Plots.SpeedUp("fused_expr", [("csharp_loop", [(100, 25.0), (1000, 24.0)]), ("jitdsl_llvm", [(100, 8.0), (1000, 3.0)])], speedup);
+            Assert.AreEqual((900, 560), PngSize(speedup));
+        }
+        finally
+        {
+            foreach (var path in new[] { pipeline, scaling, speedup })
+                File.Delete(path);
+        }
     }
 }
