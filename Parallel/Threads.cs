@@ -1,7 +1,7 @@
 namespace JitDsl;
 
 /// <summary>
-/// How many threads parallel loops (<c>PRange</c>, <c>Target.Parallel</c>) use. As Numba's
+/// How many threads parallel loops (<c>PRange</c>, and anything compiled with <c>Parallel = true</c>) use. As Numba's
 /// <c>set_num_threads</c>, the setting belongs to the thread that makes it: the loops that thread starts use
 /// it; other threads keep the default, the <c>JITDSL_NUM_THREADS</c> environment variable when set, else the
 /// number of processors. A loop reads the setting when it starts.
