@@ -206,29 +206,9 @@ internal sealed class Fusion
         return seen.Add(e) && (test(e) || TreeWalk.Children(e).Any(child => Contains(child, test, seen)));
     }
 
-    /// <summary>The expressions a statement evaluates itself (not those of the blocks it holds).</summary>
-    private static IEnumerable<Expr> Expressions(Stmt statement) => statement switch
-    {
-        Declare d => [d.Init],
-        Assign a => [a.Value],
-        Store s => s.Indices.Prepend(s.Array).Append(s.Value),
-        Fill f => [f.Array, f.Value],
-        If i => [i.Condition],
-        For f => [f.Start, f.Stop, f.Step],
-        While w => [w.Condition],
-        Return { Value: { } v } => [v],
-        Evaluate e => [e.Value],
-        SeedRandom s => [s.Seed],
-        _ => [],
-    };
+    private static IEnumerable<Expr> Expressions(Stmt statement) => TreeWalk.Expressions(statement);
 
-    private static IEnumerable<Stmt> Nested(Stmt statement) => statement switch
-    {
-        If i => i.Then.Statements.Concat(i.Else.Statements),
-        For f => f.Body.Statements,
-        While w => w.Prelude.Statements.Concat(w.Body.Statements),
-        _ => [],
-    };
+    private static IEnumerable<Stmt> Nested(Stmt statement) => TreeWalk.Blocks(statement).SelectMany(b => b.Statements);
 
     /// <summary>The statement with the fused temporaries replaced by their expressions, in nested blocks too.</summary>
     private static Stmt Substitute(Stmt statement, Dictionary<Local, Expr> inlined)

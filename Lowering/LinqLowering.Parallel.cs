@@ -83,7 +83,7 @@ internal sealed partial class LinqLowering
     /// its own (a device function finds it as its thread's, see <see cref="ParallelLoop.Run"/>).
     /// </summary>
     private static bool DrawsRandom(Block body) =>
-        body.Statements.Any(s => s is SeedRandom || StatementExpressions(s).Any(CallsRandom) || ChildBlocks(s).Any(DrawsRandom));
+        body.Statements.Any(s => s is SeedRandom || TreeWalk.Expressions(s).Any(CallsRandom) || TreeWalk.Blocks(s).Any(DrawsRandom));
 
     private static bool CallsRandom(Expr e) =>
         e is RandomUniform || (e is KernelCall { Target: { } target } && DrawsRandom(target.Body)) || TreeWalk.Children(e).Any(CallsRandom);
@@ -149,30 +149,7 @@ internal sealed partial class LinqLowering
     private static long Grain(Block body) => HasLoopOrCall(body) ? 1 : SimpleIterationsPerChunk;
 
     private static bool HasLoopOrCall(Block block) =>
-        block.Statements.Any(s => s is For or While or Fill || StatementExpressions(s).Any(CallsKernel) || ChildBlocks(s).Any(HasLoopOrCall));
-
-    private static IEnumerable<Block> ChildBlocks(Stmt s) => s switch
-    {
-        If i => [i.Then, i.Else],
-        For l => [l.Body],
-        While w => [w.Prelude, w.Body],
-        _ => [],
-    };
-
-    private static IEnumerable<Expr> StatementExpressions(Stmt s) => s switch
-    {
-        Declare d => [d.Init],
-        Assign a => [a.Value],
-        Store st => [st.Array, st.Value, .. st.Indices],
-        Evaluate e => [e.Value],
-        Return { Value: { } v } => [v],
-        SeedRandom seed => [seed.Seed],
-        If i => [i.Condition],
-        For l => [l.Start, l.Stop, l.Step],
-        While w => [w.Condition],
-        Fill fill => [fill.Value],
-        _ => [],
-    };
+        block.Statements.Any(s => s is For or While or Fill || TreeWalk.Expressions(s).Any(CallsKernel) || TreeWalk.Blocks(s).Any(HasLoopOrCall));
 
     private static bool CallsKernel(Expr e) =>
         (e is KernelCall { Target: { } target } && HasLoopOrCall(target.Body)) || TreeWalk.Children(e).Any(CallsKernel);

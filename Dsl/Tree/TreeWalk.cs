@@ -1,8 +1,36 @@
 namespace JitDsl.Dsl.Tree;
 
-/// <summary>The two generic traversals every pass builds on: the children of a node, and a node with its children replaced.</summary>
+/// <summary>
+/// The generic traversals passes build on: the children of a node, a node with its children replaced, and what a
+/// statement evaluates and holds.
+/// </summary>
 internal static class TreeWalk
 {
+    /// <summary>The expressions a statement evaluates itself (not those of the blocks it holds).</summary>
+    public static IEnumerable<Expr> Expressions(Stmt statement) => statement switch
+    {
+        Declare d => [d.Init],
+        Assign a => [a.Value],
+        Store s => s.Indices.Prepend(s.Array).Append(s.Value),
+        Fill f => [f.Array, f.Value],
+        If i => [i.Condition],
+        For f => [f.Start, f.Stop, f.Step],
+        While w => [w.Condition],
+        Return { Value: { } v } => [v],
+        Evaluate e => [e.Value],
+        SeedRandom s => [s.Seed],
+        _ => [],
+    };
+
+    /// <summary>The blocks a statement holds.</summary>
+    public static IEnumerable<Block> Blocks(Stmt statement) => statement switch
+    {
+        If i => [i.Then, i.Else],
+        For f => [f.Body],
+        While w => [w.Prelude, w.Body],
+        _ => [],
+    };
+
     public static IEnumerable<Expr> Children(Expr e) => e switch
     {
         Const or ParamRef or LocalRef or RandomUniform or GpuIntrinsic => [],

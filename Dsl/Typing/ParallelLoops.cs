@@ -58,24 +58,12 @@ internal static class ParallelLoops
         {
             foreach (var statement in block.Statements)
             {
-                switch (statement)
-                {
-                    case Declare d:
-                        declared.Add(d.Local);
-                        break;
-                    case If i:
-                        Declarations(i.Then);
-                        Declarations(i.Else);
-                        break;
-                    case For f:
-                        declared.Add(f.Index);
-                        Declarations(f.Body);
-                        break;
-                    case While w:
-                        Declarations(w.Prelude);
-                        Declarations(w.Body);
-                        break;
-                }
+                if (statement is Declare d)
+                    declared.Add(d.Local);
+                if (statement is For f)
+                    declared.Add(f.Index);
+                foreach (var nested in TreeWalk.Blocks(statement))
+                    Declarations(nested);
             }
         }
 
@@ -87,52 +75,20 @@ internal static class ParallelLoops
                 {
                     case Assign a when !declared.Contains(a.Local):
                         Update(a);
-                        break;
-                    case Assign a:
-                        Read(a.Value, a.Loc);
-                        break;
-                    case Declare d:
-                        Read(d.Init, d.Loc);
-                        break;
-                    case Store s:
-                        Read(s.Array, s.Loc);
-                        foreach (var index in s.Indices)
-                            Read(index, s.Loc);
-                        Read(s.Value, s.Loc);
-                        break;
-                    case Fill f:
-                        Read(f.Array, f.Loc);
-                        Read(f.Value, f.Loc);
-                        break;
-                    case If i:
-                        Read(i.Condition, i.Loc);
-                        Walk(i.Then, loopDepth);
-                        Walk(i.Else, loopDepth);
-                        break;
-                    case For f:
-                        Read(f.Start, f.Loc);
-                        Read(f.Stop, f.Loc);
-                        Read(f.Step, f.Loc);
-                        Walk(f.Body, loopDepth + 1);
-                        break;
-                    case While w:
-                        Walk(w.Prelude, loopDepth + 1);
-                        Read(w.Condition, w.Loc);
-                        Walk(w.Body, loopDepth + 1);
-                        break;
+                        continue;
                     case Break when loopDepth == 0:
                         Fail(ErrorCodes.ParallelExit, "`Break` would leave a PRange loop, whose iterations run in no fixed order; use a serial `For`", statement.Loc);
-                        break;
+                        continue;
                     case Return:
                         Fail(ErrorCodes.ParallelExit, "`Return` inside a PRange loop, whose iterations run in no fixed order; use a serial `For`", statement.Loc);
-                        break;
-                    case Evaluate e:
-                        Read(e.Value, e.Loc);
-                        break;
-                    case SeedRandom s:
-                        Read(s.Seed, s.Loc);
-                        break;
+                        continue;
                 }
+                foreach (var e in TreeWalk.Expressions(statement))
+                    Read(e, statement.Loc);
+                // A Break inside a nested loop leaves only that loop.
+                var depth = statement is For or While ? loopDepth + 1 : loopDepth;
+                foreach (var nested in TreeWalk.Blocks(statement))
+                    Walk(nested, depth);
             }
         }
 

@@ -406,12 +406,25 @@ public sealed class PRangeTests
     {
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Threads.SetNumThreads(0));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Threads.SetNumThreads(Threads.MaxThreads + 1));
-        var setting = Task.Run(() =>
+        var mine = Threads.GetNumThreads();
+        Threads.SetNumThreads(3);
+        try
         {
-            Threads.SetNumThreads(5);
-            return Threads.GetNumThreads();
-        }).Result;
-        Assert.AreEqual(5, setting);
-        Assert.AreNotEqual(0, Threads.GetNumThreads(), "another thread's setting is its own");
+            // A thread of its own (a pool thread would keep the setting for whoever runs there next).
+            var other = 0;
+            var thread = new Thread(() =>
+            {
+                Threads.SetNumThreads(5);
+                other = Threads.GetNumThreads();
+            });
+            thread.Start();
+            thread.Join();
+            Assert.AreEqual(5, other);
+            Assert.AreEqual(3, Threads.GetNumThreads(), "another thread's setting is its own");
+        }
+        finally
+        {
+            Threads.SetNumThreads(mine);
+        }
     }
 }
