@@ -18,12 +18,13 @@ internal static class GpuRandom
         return (result >> 11) * (1.0 / (1UL << 53));
     }
 
-    /// <summary>The states of <paramref name="count"/> generators from <paramref name="seed"/> (SplitMix64 for the first, then a jump each).</summary>
+    /// <summary>The states of <paramref name="count"/> generators from <paramref name="seed"/> (SplitMix64 for the first, then a jump each), as Numba's <c>create_xoroshiro128p_states</c>.</summary>
     public static long[] States(long count, long seed)
     {
         var states = new long[checked(2 * count)];
-        var mix = (ulong)seed;
-        var (s0, s1) = (SplitMix(ref mix), SplitMix(ref mix));
+        // As numba.cuda.random: both words of the first generator are SplitMix64's first output for the seed.
+        var first = Lowering.Runtime.KernelRandom.SeededState((ulong)seed)[0];
+        var (s0, s1) = (first, first);
         for (var k = 0L; k < count; k++)
         {
             (states[2 * k], states[2 * k + 1]) = ((long)s0, (long)s1);
@@ -35,7 +36,8 @@ internal static class GpuRandom
     private static (long, long) Step(ulong s0, ulong s1)
     {
         s1 ^= s0;
-        return ((long)(Rotate(s0, 24) ^ s1 ^ (s1 << 16)), (long)Rotate(s1, 37));
+        // The original xoroshiro128+ (rotations 55, 36, shift 14), which numba.cuda.random uses.
+        return ((long)(Rotate(s0, 55) ^ s1 ^ (s1 << 14)), (long)Rotate(s1, 36));
     }
 
     private static ulong Rotate(ulong x, int k) => (x << k) | (x >> (64 - k));
@@ -43,7 +45,7 @@ internal static class GpuRandom
     /// <summary>2^64 draws ahead: xoroshiro128+'s jump polynomial.</summary>
     private static (ulong, ulong) Jump(ulong s0, ulong s1)
     {
-        ReadOnlySpan<ulong> polynomial = [0xDF900294D8F554A5, 0x170865DF4B3201FC];
+        ReadOnlySpan<ulong> polynomial = [0xBEAC0467EBA5FACB, 0xD86B048B86AA9922];
         ulong j0 = 0, j1 = 0;
         foreach (var word in polynomial)
         {
@@ -58,11 +60,4 @@ internal static class GpuRandom
         return (j0, j1);
     }
 
-    private static ulong SplitMix(ref ulong state)
-    {
-        var z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 }
