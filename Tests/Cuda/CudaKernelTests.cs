@@ -214,7 +214,7 @@ public sealed class CudaKernelTests
     }
 
     [TestMethod]
-    public void MapsAndUfundsOnTheCudaBackendLaunchGridStrideKernels()
+    public void MapsAndUfuncsOnTheCudaBackendLaunchGridStrideKernels()
     {
         var onGpu = new JitOptions { Backend = Backend.Cuda };
         var fused = Jit.Map((Arr x, Val s) => Sqrt(x * x + Sin(x) * Exp(-x)) * s, onGpu);
@@ -227,6 +227,7 @@ public sealed class CudaKernelTests
         var clipAdd = JitDsl.Ufunc.Vectorize((System.Linq.Expressions.Expression<Func<double, double, double>>)((a, b) => a + b > 1.0 ? 1.0 : a + b < -1.0 ? -1.0 : a + b), options: onGpu);
         var cpu = JitDsl.Ufunc.Vectorize((System.Linq.Expressions.Expression<Func<double, double, double>>)((a, b) => a + b > 1.0 ? 1.0 : a + b < -1.0 ? -1.0 : a + b), options: OnClr);
         var y = Data(5000, 8);
+        StringAssert.Contains(clipAdd.Inspect(x, y)["ptx"].Output, ".entry", "the ufunc's calls are a GPU kernel");
         CollectionAssert.AreEqual(cpu.Invoke<double[]>(x, y), clipAdd.Invoke<double[]>(x, y), "same-length arrays");
         CollectionAssert.AreEqual(cpu.Invoke<double[]>(x, new[] { 0.5 }), clipAdd.Invoke<double[]>(x, new[] { 0.5 }), "a length-1 array stretches");
         Assert.AreEqual(cpu.Invoke<double>(0.75, 0.5), clipAdd.Invoke<double>(0.75, 0.5), "scalars alone: on the CPU");
@@ -292,7 +293,7 @@ public sealed class CudaKernelTests
     }
 
     [TestMethod]
-    public void TheReviewsCornersBehaveAsOnTheCpu()
+    public void InlinedCallsShiftsSharedArraysAndBroadcastErrorsBehaveAsOnTheCpu()
     {
         // A device function inlined twice keeps its own labels at each call.
         var clip = Jit.Kernel((Val x) =>

@@ -112,7 +112,8 @@ public sealed class PRangeTests
     [DataRow(Backend.Llvm)]
     public void RangesWithStartAndStepWriteTheirOwnElements(Backend backend)
     {
-        const int n = 40_000;
+        // Enough iterations (80,000 and 133,333) for several chunks: straight-line bodies take 8,192 a chunk at least.
+        const int n = 400_000;
         var expected = new double[n];
         for (var i = 3; i < n; i += 5)
             expected[i] = i * 0.5;
@@ -175,7 +176,8 @@ public sealed class PRangeTests
             foreach (var (run, result) in Runs<double>(options => Jit.Kernel((Val count) =>
             {
                 var total = Var(0.5);
-                PRange(count, i => total.Value += i + 1);
+                // The inner loop makes each iteration a chunk's worth: a loop of 2 or 5 iterations splits across threads.
+                PRange(count, i => For(1, _ => total.Value += i + 1));
                 return total;
             }, options), backend, n))
             {

@@ -64,6 +64,8 @@ public sealed class ParallelTargetTests
         var (column, row) = (Grid(700, 1, 3), Grid(1, 500, 4));
         var grid = Grid(400, 900, 5);
         var reversed = new NdArray<double>(x).Slice(0, step: -3);
+        StringAssert.Contains(parallel.Inspect(x, y)["fuse"].Output, "prange", "the map's loop runs on the pool");
+        StringAssert.Contains(parallel.InspectReduce(grid, axis: 0)["fuse"].Output, "prange", "a reduce along an axis runs the other axis on the pool");
         OnEveryThreadCount(threads =>
         {
             var what = $"{threads} threads";
@@ -114,6 +116,8 @@ public sealed class ParallelTargetTests
         var serialSum = Jit.Kernel((Arr a) => Sum(a * a) + Max(a) - Min(a), On(backend));
         var parallelSum = Jit.Kernel((Arr a) => Sum(a * a) + Max(a) - Min(a), On(backend) with { Parallel = true });
         var expected = (double)serialSum.Invoke(x)!;
+        StringAssert.Contains(parallel.Inspect(x)["fuse"].Output, "prange");
+        StringAssert.Contains(parallelSum.Inspect(x)["fuse"].Output, "prange");
         var single = serial.Invoke<double[]>(x);
         OnEveryThreadCount(threads =>
         {

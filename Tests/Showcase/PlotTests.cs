@@ -17,6 +17,13 @@ public sealed class PlotTests
         return (BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
     }
 
+    /// <summary>The number of distinct colours: a blank image has one.</summary>
+    private static int Colours(string path)
+    {
+        using var image = SKBitmap.Decode(path);
+        return image.Pixels.Distinct().Count();
+    }
+
     private static string TempPng(string name) => Path.Combine(Path.GetTempPath(), $"jitdsl-{name}-{Guid.NewGuid():N}.png");
 
     [TestMethod]
@@ -51,6 +58,8 @@ public sealed class PlotTests
             Assert.AreEqual((800, 500), PngSize(scaling));
             Plots.SpeedUp("fused_expr", [("csharp_loop", [(100, 25.0), (1000, 24.0)]), ("jitdsl_llvm", [(100, 8.0), (1000, 3.0)])], speedup);
             Assert.AreEqual((900, 560), PngSize(speedup));
+            foreach (var drawn in new[] { pipeline, scaling, speedup })
+                Assert.IsGreaterThan(10, Colours(drawn), $"{drawn} shows bars, lines and text, not a blank");
         }
         finally
         {

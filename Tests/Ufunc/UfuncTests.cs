@@ -133,7 +133,8 @@ public sealed class UfuncTests
         CollectionAssert.AreEqual(Enumerable.Range(0, 4).Select(i => Fold(Enumerable.Range(0, 5).Select(j => m[i, j]))).ToArray(), (double[])clipAdd.Reduce(m, -1)!);
         Assert.AreEqual(Fold(m.Cast<double>()), clipAdd.Reduce(m, axis: null), "all elements, in C order");
         var kept = (double[,])clipAdd.Reduce(m, 1, keepDims: true)!;
-        Assert.AreEqual(1, kept.GetLength(1));
+        Assert.AreEqual((4, 1), (kept.GetLength(0), kept.GetLength(1)));
+        CollectionAssert.AreEqual(Enumerable.Range(0, 4).Select(i => Fold(Enumerable.Range(0, 5).Select(j => m[i, j]))).ToArray(), kept.Cast<double>().ToArray());
         var view = new NdArray<double>(v).Slice(0, step: -3);
         Assert.AreEqual(Fold(view.ToArray()), clipAdd.Reduce(view), "a strided view");
         HasCode(Assert.ThrowsExactly<InvalidOperationException>(() => clipAdd.Reduce(new double[0])), ErrorCodes.EmptyReduction);
@@ -242,6 +243,7 @@ public sealed class UfuncTests
             return Where(t > 0.5, t, 0.0);
         }, o).Invoke<double[]>(new double[1000]);
         Assert.IsTrue(thresholded.All(v => v == 0.0 || v > 0.5), "the kept values are the tested ones");
+        Assert.IsTrue(thresholded.Count(v => v > 0.5) is > 300 and < 700, "about half the draws are kept");
         // The first element must fit the accumulator; an initial value must too.
         var magnitude = JitDsl.Ufunc.Vectorize((Expression<Func<System.Numerics.Complex, System.Numerics.Complex, double>>)((x, y) => x.Magnitude + y.Magnitude), options: o);
         Assert.AreEqual(ErrorCodes.InvalidCast, Assert.ThrowsExactly<TypingException>(() => magnitude.Reduce(new System.Numerics.Complex[2])).Code);
