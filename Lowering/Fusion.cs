@@ -422,7 +422,7 @@ internal sealed class Fusion
 
     /// <summary>The loop as a parallel loop, in a parallel kernel, when its iterations are independent but for reductions.</summary>
     private For Parallelized(For loop) =>
-        parallel && ParallelLoops.TryReductions(loop, localTypes) is { } reductions ? loop with { Parallel = true, Reductions = reductions } : loop;
+        parallel && ParallelSafety.TryReductions(loop, localTypes) is { } reductions ? loop with { Parallel = true, Reductions = reductions } : loop;
 
     private static For Loop(Local index, Expr stop, List<Stmt> body, SourceLoc loc) =>
         new(index, Literal(0L, DType.Int64), stop, Literal(1L, DType.Int64), new Block(body.ToArray())) { Loc = loc };

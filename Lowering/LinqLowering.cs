@@ -375,8 +375,6 @@ internal sealed partial class LinqLowering
     private static L StridedCall(string name, L view, params L[] args) =>
         L.Call(typeof(Strided).GetMethod(name)!.MakeGenericMethod(view.Type.GetGenericArguments()[0]), [view, .. args]);
 
-    // Empty and Zeros both allocate zeroed memory: GC.AllocateUninitializedArray measured slower here for large
-    // arrays (fresh pages to fault in, where a zeroed allocation reuses memory the GC kept).
     /// <summary>A CUDA atomic on a checked element: its operands in <see cref="GpuRuntime.Atomic"/>'s order (compare last).</summary>
     private L LowerAtomic(GpuAtomic g)
     {
@@ -398,6 +396,8 @@ internal sealed partial class LinqLowering
         return L.Call(Method(typeof(GpuRuntime), nameof(GpuRuntime.Uniform)), states, index);
     }
 
+    // Empty and Zeros both allocate zeroed memory: GC.AllocateUninitializedArray measured slower here for large
+    // arrays (fresh pages to fault in, where a zeroed allocation reuses memory the GC kept).
     private L LowerAlloc(Alloc a) =>
         L.NewArrayBounds(a.Element.ClrType(), a.Shape.Select(d => (L)L.Call(Method(typeof(Checks), nameof(Checks.Dimension)), LowerExpr(d), Site(a.Loc))));
 

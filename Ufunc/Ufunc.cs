@@ -168,7 +168,7 @@ public sealed class UniversalFunction
             throw new ArgumentException("give at least one axis to reduce (null for all of them)", nameof(axes));
         if (axes.Length == 1)
             return Reduce(array, axes[0], keepDims, initial);
-        if (identity is null && axes.Length > 1)
+        if (identity is null)
             throw new ArgumentException(
                 $"reduction operation '{Name}' is not reorderable, so at most one axis may be specified (give Vectorize an identity if its order does not matter)", nameof(axes));
         var rank = array is INdArray view ? view.Rank : array is Array plain ? plain.Rank : 0;

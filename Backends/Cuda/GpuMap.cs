@@ -13,6 +13,8 @@ namespace JitDsl.Backends.Cuda;
 internal sealed class GpuMap(KernelTree map, KernelTree into, JitOptions options, Func<object?[], object?> scalars)
 {
     private readonly CudaKernel kernel = new(into, options, gridStride: true);
+    // The result's type for each argument signature: typing once, not at every call.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Signature, JitType> resultTypes = new();
 
     public object? Invoke(object?[] args)
     {
@@ -51,7 +53,7 @@ internal sealed class GpuMap(KernelTree map, KernelTree into, JitOptions options
         var (signature, _) = CudaKernel.Prepare(map, args);
         if (!signature.Parameters.Any(p => p.IsArray))
             return null;
-        var result = TypeInference.Specialize(map, signature, null).ReturnType!;
+        var result = resultTypes.GetOrAdd(signature, types => TypeInference.Specialize(map, types, null).ReturnType!);
         if (result.Rank != 1)
             throw new TypingException(ErrorCodes.GpuOnly, $"`{map.Name}` on the GPU maps 1-D arrays, not {result}", map.Loc);
         var length = Length(args);

@@ -7,7 +7,7 @@ namespace JitDsl.Bench.Showcase;
 /// computes, the compile pipeline's stages, and parallel scaling. Each takes plain numbers, so tests can draw
 /// them from small fixed results.
 /// </summary>
-public static class Plots
+internal static class Plots
 {
     /// <summary>The iteration counts as an image, one pixel per point (rows down); points that never escape are the colormap's top.</summary>
     public static void Mandelbrot(int[,] counts, string path)

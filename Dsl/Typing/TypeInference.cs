@@ -126,7 +126,7 @@ internal sealed partial class TypeInference
                 var loop = new For(f.Index, TypeInteger(f.Start, "start of a range", f.Loc), TypeInteger(f.Stop, "stop of a range", f.Loc), step, TypeBlock(f.Body))
                     { Loc = f.Loc, Parallel = f.Parallel };
                 // Checked whether or not the kernel is compiled parallel: a PRange means the same everywhere.
-                return f.Parallel ? loop with { Reductions = ParallelLoops.Reductions(loop, localTypes) } : loop;
+                return f.Parallel ? loop with { Reductions = ParallelSafety.Reductions(loop, localTypes) } : loop;
             }
             case While w:
             {

@@ -9,7 +9,7 @@ namespace JitDsl.Dsl.Typing;
 /// <c>v</c>, never reading <c>v</c> otherwise; and nothing leaves the loop early. Anything else would make the
 /// result depend on which thread ran when, the silent wrong answers of Numba's issues #4922, #7344 and #8515.
 /// </summary>
-internal static class ParallelLoops
+internal static class ParallelSafety
 {
     /// <summary>The reductions of a <c>PRange</c> body; a <see cref="TypingException"/> naming the line if it is not parallel.</summary>
     public static NodeList<ParallelReduction> Reductions(For loop, IReadOnlyDictionary<Local, JitType> localTypes)
