@@ -166,7 +166,9 @@ double Median(Action launch, int runs = 10)
     using var states = Cuda.RandomStates(generators, seed: 2024);
     using var inside = new DeviceArray<long>(1);
     var pi = Median(() => mcPi[generators / threads, threads](states, (long)perThread, inside), runs: 5);
-    Console.WriteLine($"  mc_pi {(long)generators * perThread:N0} samples: {pi:F2} ms, π ≈ {4.0 * inside.CopyToHost()[0] / 6 / ((long)generators * perThread):F4} (6 launches counted)");
+    var estimate = 4.0 * inside.CopyToHost()[0] / 6 / ((long)generators * perThread);
+    Console.WriteLine($"  mc_pi {(long)generators * perThread:N0} samples: {pi:F2} ms, π ≈ {estimate:F4} (6 launches counted)");
+    Check("mc_pi", Math.Abs(estimate - Math.PI) < 0.01, $"π ≈ {estimate:F5}");
 }
 
 NumbaCuda.Run(n, side);
