@@ -44,6 +44,9 @@ public readonly record struct FastMath
     /// <summary><c>true</c> is <see cref="All"/>, <c>false</c> is <see cref="None"/>.</summary>
     public static implicit operator FastMath(bool all) => all ? All : None;
 
+    /// <summary>Whether every flag of <paramref name="other"/> is set.</summary>
+    internal bool Has(FastMath other) => (flags & other.flags) == other.flags;
+
     /// <inheritdoc/>
     public override string ToString() => flags == 127 ? "fast" : flags == 0 ? "none" : IrFlags().Trim();
 

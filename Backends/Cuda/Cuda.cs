@@ -140,8 +140,9 @@ public static class Cuda
     public static string Device => Backends.Cuda.GpuDevice.Accelerator.Name;
 
     /// <summary>The GPU's peak memory bandwidth in GB/s (memory clock × bus width × 2, DDR), or null on the CPU accelerator.</summary>
+    // ILGPU gives the clock in MHz (an H200: 3201, as nvidia-smi's clocks.max.memory), the bus width in bits.
     public static double? MemoryBandwidth =>
-        Backends.Cuda.GpuDevice.Accelerator is ILGPU.Runtime.Cuda.CudaAccelerator gpu ? 2.0 * gpu.MemoryClockRate * 1e3 * (gpu.MemoryBusWidth / 8.0) / 1e9 : null;
+        Backends.Cuda.GpuDevice.Accelerator is ILGPU.Runtime.Cuda.CudaAccelerator gpu ? 2.0 * gpu.MemoryClockRate * 1e6 * (gpu.MemoryBusWidth / 8.0) / 1e9 : null;
 
     private static Val GlobalIndex(int axis, SourceLoc loc) =>
         Intrinsic(GpuQuantity.BlockIndex, axis, loc) * Intrinsic(GpuQuantity.BlockSize, axis, loc) + Intrinsic(GpuQuantity.ThreadIndex, axis, loc);

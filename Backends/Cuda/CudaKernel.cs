@@ -41,7 +41,7 @@ public sealed class CudaKernel
     private int warnedAboutCopies;
 
     /// <param name="tree">The kernel.</param>
-    /// <param name="options">Its options (bounds checks).</param>
+    /// <param name="options">Its options (bounds checks; FastMath.Contract lets the GPU fuse a multiply and an add).</param>
     /// <param name="gridStride">A map's kernel: its fused loops are spread over the launch's threads.</param>
     internal CudaKernel(KernelTree tree, JitOptions options, bool gridStride = false)
     {
@@ -87,7 +87,7 @@ public sealed class CudaKernel
     {
         var (signature, _) = Prepare(exampleArgs ?? [null]);
         var (code, stages) = Specialize(signature);
-        var ptx = new StageReport("ptx", TimeSpan.Zero, () => Ptx(code.Method));
+        var ptx = new StageReport("ptx", TimeSpan.Zero, () => Ptx(code.Method, Contracts));
         return new KernelInspection(Name, signature.ToString(), [.. stages, ptx]);
     }
 
@@ -178,8 +178,8 @@ public sealed class CudaKernel
             var stages = new List<StageReport>();
             // Always checked: an index out of range would corrupt the GPU's memory, or end the process on ILGPU's CPU accelerator.
             var (_, lowered) = Pipeline.Lower(tree, s, null, options with { BoundsCheck = true }, stages, gpu: true, gridStride: gridStride);
-            var key = $"{Name}\n{CSharpPrinter.Print(lowered)}";
-            var code = Compiled.GetOrAdd(key, _ => new Lazy<GpuCode>(() => Compile(lowered))).Value;
+            var key = $"{Name}\n{Contracts}\n{CSharpPrinter.Print(lowered)}";
+            var code = Compiled.GetOrAdd(key, _ => new Lazy<GpuCode>(() => Compile(lowered, Contracts))).Value;
             stages.Add(new StageReport("il", code.EmitTime, () => code.Listing));
             stages.Add(new StageReport("ilgpu", code.CompileTime,
                 () => $"compiled by ILGPU for {GpuDevice.Accelerator.Name} (the first kernel of a process also creates ILGPU's context)\n"));
@@ -187,7 +187,9 @@ public sealed class CudaKernel
         })).Value;
 
     /// <summary>Emits the kernel into an assembly of its own, loads it (for good: ILGPU keeps the method), and compiles it with ILGPU.</summary>
-    private static GpuCode Compile(LambdaExpression lowered)
+    private bool Contracts => options.FastMath.Has(FastMath.Contract);
+
+    private static GpuCode Compile(LambdaExpression lowered, bool contract)
     {
         var clock = Stopwatch.StartNew();
         var name = $"JitDslCuda{Interlocked.Increment(ref assemblies)}";
@@ -213,6 +215,8 @@ public sealed class CudaKernel
             {
                 clock.Restart();
                 var compiled = GpuDevice.Accelerator.CompileKernel(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);
+                if (!contract)
+                    compiled = ExactRounding.Apply(compiled);
                 return new GpuCode(method, GpuDevice.Accelerator.LoadKernel(compiled), listing, sites, emitTime, clock.Elapsed);
             }
             catch (Exception e) when (e is NotSupportedException or InvalidOperationException || e.GetType().Namespace?.StartsWith("ILGPU", StringComparison.Ordinal) == true)
@@ -223,15 +227,15 @@ public sealed class CudaKernel
         }
     }
 
-    /// <summary>The kernel's PTX, from ILGPU's PTX backend for an sm_90 GPU (no GPU needed).</summary>
-    internal static string Ptx(MethodInfo method)
+    /// <summary>The kernel's PTX, from ILGPU's PTX backend for an sm_90 GPU (no GPU needed), exact unless it may contract.</summary>
+    private static string Ptx(MethodInfo method, bool contract)
     {
         lock (GpuDevice.Gate)
         {
             using var backend = new PTXBackend(GpuDevice.Context, new CudaCapabilityContext(CudaArchitecture.SM_90),
-                CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
+                CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, GpuDevice.Nvvm);
             var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);
-            return compiled.PTXAssembly;
+            return contract ? compiled.PTXAssembly : ExactRounding.Apply(compiled.PTXAssembly);
         }
     }
 

@@ -30,10 +30,41 @@ internal static class GpuDevice
 
     private static (Context, Accelerator) Create()
     {
-        // Algorithms: software double Exp, Sin … where PTX has no instruction for them.
-        var context = Context.Create(builder => builder.Cuda().CPU().EnableAlgorithms());
+        // PTX has no instruction for double Exp, Sin …: CUDA's libdevice implements them well where the toolkit is
+        // installed (ILGPU prefers it); ILGPU.Algorithms' software
+        // versions otherwise (CORDIC iterations: fused_expr's Sin and Exp held an H200 to 19 GB/s).
+        var libDevice = FindLibDevice();
+        var context = Context.Create(builder =>
+        {
+            builder.Cuda().CPU().EnableAlgorithms();
+            if (libDevice is var (nvvm, bitcode))
+                builder.LibDevice(nvvm, bitcode);
+        });
         Device device = context.GetCudaDevices().Count > 0 ? context.GetCudaDevice(0) : context.GetCPUDevice(0);
         return (context, device.CreateAccelerator(context));
+    }
+
+    /// <summary>NVVM for the PTX that <see cref="JitDsl.CudaKernel"/>'s inspection compiles, when libdevice is in use.</summary>
+    public static NvvmAPI? Nvvm => nvvm.Value;
+
+    private static readonly Lazy<NvvmAPI?> nvvm = new(() =>
+        Context.Properties is { LibNvvmPath: { } library, LibDevicePath: { } bitcode } ? NvvmAPI.Create(library, bitcode) : null);
+
+    /// <summary>libNVVM and libdevice's bitcode in the CUDA toolkit at $CUDA_PATH, $CUDA_HOME or /usr/local/cuda.</summary>
+    private static (string Nvvm, string Bitcode)? FindLibDevice()
+    {
+        string?[] roots = [Environment.GetEnvironmentVariable("CUDA_PATH"), Environment.GetEnvironmentVariable("CUDA_HOME"), "/usr/local/cuda"];
+        foreach (var root in roots.OfType<string>())
+        {
+            var (libraries, bitcodes) = (Path.Combine(root, "nvvm", "lib64"), Path.Combine(root, "nvvm", "libdevice"));
+            if (!Directory.Exists(libraries) || !Directory.Exists(bitcodes))
+                continue;
+            var library = Directory.GetFiles(libraries, "libnvvm.so*").Order(StringComparer.Ordinal).FirstOrDefault();
+            var bitcode = Directory.GetFiles(bitcodes, "libdevice.*.bc").Order(StringComparer.Ordinal).FirstOrDefault();
+            if (library is not null && bitcode is not null)
+                return (library, bitcode);
+        }
+        return null;
     }
 
     /// <summary>After a failed compile: ILGPU keeps what it had declared, which a later compile would reuse.</summary>

@@ -6,6 +6,8 @@ internal static class NumbaCuda
     private const string Script = """
         import math, sys, time
         import numpy as np
+        if not hasattr(np, "row_stack"):  # numba-cuda 0.30 still names np.row_stack, which NumPy 2.4 removed
+            np.row_stack = np.vstack
         from numba import cuda
         from numba.cuda.random import create_xoroshiro128p_states, xoroshiro128p_uniform_float64
         n, side = int(sys.argv[1]), int(sys.argv[2])

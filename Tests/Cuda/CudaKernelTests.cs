@@ -155,6 +155,34 @@ public sealed class CudaKernelTests
     }
 
     [TestMethod]
+    public void ThePtxRoundsEveryOperationUnlessFastMathAllowsContraction()
+    {
+        Delegate body = (Arr a, Arr sum, Arr o) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            If(i < o.Length, () =>
+            {
+                o[i] = a[i] * a[i] - a[i] * 3.0 + 1.0;
+                JitDsl.Cuda.AtomicAdd(sum, 0, a[i]);
+            });
+        };
+        var exact = JitDsl.Cuda.Kernel(body, name: "exact");
+        var contracting = JitDsl.Cuda.Kernel(body, new JitOptions { FastMath = FastMath.Contract }, name: "contracting");
+        var x = Data(64, 7);
+        var (sum, o) = (new double[1], new double[64]);
+        exact[4, 16](x, sum, o);
+        CollectionAssert.AreEqual(x.Select(v => v * v - v * 3.0 + 1.0).ToArray(), o);
+
+        // ptxas may fuse a bare mul.f64 and add.f64 into one FMA, rounding once where the CPU rounds twice.
+        var exactPtx = Ptx(exact, x, sum, o);
+        foreach (var op in new[] { "mul.rn.f64", "sub.rn.f64", "add.rn.f64" })
+            StringAssert.Contains(exactPtx, op);
+        Assert.IsFalse(System.Text.RegularExpressions.Regex.IsMatch(exactPtx, @"\s(add|sub|mul)\.f64"), "no operation left without its rounding");
+        StringAssert.Matches(exactPtx, new System.Text.RegularExpressions.Regex(@"(atom|red)\.[a-z.]*add\.f64"), "an atomic add takes no rounding modifier");
+        StringAssert.Matches(Ptx(contracting, x, sum, o), new System.Text.RegularExpressions.Regex(@"\smul\.f64"));
+    }
+
+    [TestMethod]
     public void ADeviceFunctionAndDoubleMathCompileForTheGpu()
     {
         var clip = Jit.Kernel((Val x) =>
