@@ -119,6 +119,7 @@ public sealed class CudaKernel
                     {
                         IDeviceArray device => device.View,
                         Array host => Transfer(host, copies),
+                        bool flag => (byte)(flag ? 1 : 0),
                         var scalar => scalar!,
                     };
                 var errors = GpuDevice.ErrorRecord;
@@ -219,7 +220,8 @@ public sealed class CudaKernel
                     compiled = ExactRounding.Apply(compiled);
                 return new GpuCode(method, GpuDevice.Accelerator.LoadKernel(compiled), listing, sites, emitTime, clock.Elapsed);
             }
-            catch (Exception e) when (e is NotSupportedException or InvalidOperationException || e.GetType().Namespace?.StartsWith("ILGPU", StringComparison.Ordinal) == true)
+            // Whatever ILGPU throws here is its compiler failing (its constant folder once threw DivideByZeroException).
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 GpuDevice.ForgetFailedCompile();
                 throw new JitInternalException($"ILGPU could not compile CUDA kernel `{lowered.Name}`: {e.Message}", e);

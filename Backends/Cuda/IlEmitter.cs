@@ -55,7 +55,10 @@ internal sealed class IlEmitter
                 throw Unsupported(kernel, $"an array of {element.Name}: CUDA kernels take arrays of int, long, float and double (for bool, int 0 and 1)");
             return (type.GetArrayRank() == 1 ? typeof(ArrayView<>) : typeof(GpuArray<>)).MakeGenericType(element);
         }
-        if (type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(float) || type == typeof(double))
+        // ILGPU takes no bool parameter: a bool travels as a byte, 0 or 1 (which IL reads as the bool it was).
+        if (type == typeof(bool))
+            return typeof(byte);
+        if (type == typeof(int) || type == typeof(long) || type == typeof(float) || type == typeof(double))
             return type;
         throw Unsupported(kernel, $"a value of type {type.Name}");
     }
@@ -104,8 +107,19 @@ internal sealed class IlEmitter
                 return Constant(constant.Value, constant.Type);
             case DefaultExpression d:
                 return d.Type == typeof(void) ? null : Constant(Activator.CreateInstance(d.Type), d.Type);
-            case BinaryExpression { NodeType: ExpressionType.Assign } assign:
-                return Assign(assign.Left, Lower(assign.Right)!);
+            case BinaryExpression { NodeType: ExpressionType.Assign, Left: IndexExpression { Object: { } array } element } store when array.Type.IsArray:
+            {
+                // C#'s order, as on the Clr backend: the array and its indices, then the value.
+                var view = Lower(array)!;
+                var indices = element.Arguments.Select(a => Lower(a)!).ToArray();
+                var value = Lower(store.Right)!;
+                Element(view, indices);
+                Op(OpCodes.Ldloc, value);
+                Op(OpCodes.Stobj, array.Type.GetElementType()!);
+                return value;
+            }
+            case BinaryExpression { NodeType: ExpressionType.Assign, Left: ParameterExpression variable } assign:
+                return Assign(variable, Lower(assign.Right)!);
             case BinaryExpression { NodeType: ExpressionType.AddAssign, Left: ParameterExpression target } increment:
                 return Assign(target, Arithmetic(ExpressionType.Add, Copy(target), Lower(increment.Right)!));
             case BinaryExpression { NodeType: ExpressionType.AndAlso or ExpressionType.OrElse } logic:
@@ -218,32 +232,15 @@ internal sealed class IlEmitter
         Op(OpCodes.Stloc, target);
     }
 
-    private LocalBuilder Assign(Expression target, LocalBuilder value)
+    private LocalBuilder Assign(ParameterExpression variable, LocalBuilder value)
     {
-        switch (target)
-        {
-            case ParameterExpression variable:
-            {
-                var slot = Lookup(variable);
-                Op(OpCodes.Ldloc, value);
-                if (slot.Local is { } local)
-                    Op(OpCodes.Stloc, local);
-                else
-                    Op(OpCodes.Starg, slot.Argument);
-                return value;
-            }
-            case IndexExpression { Object: { } array } element when array.Type.IsArray:
-            {
-                var view = Lower(array)!;
-                var indices = element.Arguments.Select(a => Lower(a)!).ToArray();
-                Element(view, indices);
-                Op(OpCodes.Ldloc, value);
-                Op(OpCodes.Stobj, array.Type.GetElementType()!);
-                return value;
-            }
-            default:
-                throw Unsupported(kernelName, $"an assignment to {target.NodeType}");
-        }
+        var slot = Lookup(variable);
+        Op(OpCodes.Ldloc, value);
+        if (slot.Local is { } local)
+            Op(OpCodes.Stloc, local);
+        else
+            Op(OpCodes.Starg, slot.Argument);
+        return value;
     }
 
     private LocalBuilder Constant(object? value, Type type)
@@ -500,6 +497,8 @@ internal sealed class IlEmitter
             return CheckedMath(name, args, site, call.Type);
         if (call.Object is { Type.IsArray: true } array && name == nameof(Array.GetLength))
             return Narrowed(LengthOf(Lower(array)!, (int)((ConstantExpression)call.Arguments[0]).Value!));
+        if ((type == typeof(double) || type == typeof(float)) && name == nameof(double.Hypot))
+            return Call(typeof(GpuMath).GetMethod(nameof(GpuMath.Hypot), [type, type])!, args);
         if (call.Object is null && (type == typeof(KernelMath) || type == typeof(Math) || type == typeof(MathF) || type == typeof(double) || type == typeof(float)))
             return Call(call.Method, args);
         throw Unsupported(kernelName, $"{type?.Name}.{name}");
@@ -642,8 +641,45 @@ internal sealed class IlEmitter
             var modulo = name is nameof(KernelMath.Modulo) or nameof(KernelMath.Remainder);
             FailUnless(OpCodes.Bne_Un, b, zero, NativeError.DivisionByZero, Constant(modulo ? 1L : 0L, typeof(long)), zero, site);
             core = name + "NonZero";
+            return Divided(core, a, b, modulo, result);
         }
         var value = Call(typeof(KernelMath).GetMethod(core, [typeof(long), typeof(long)])!, [a, b])!;
+        return result == typeof(int) ? Narrowed(value) : value;
+    }
+
+    /// <summary>
+    /// <paramref name="core"/>(a, b) for b ≠ 0. ILGPU folds a division of two constants even where a branch makes it
+    /// unreachable, and its folder then divides by 0 or overflows on MinValue / −1 itself (an internal compiler error):
+    /// so the core divides by 1 in those two cases, and b = −1 gets its result here (−a wrapped, or 0 for a remainder).
+    /// </summary>
+    private LocalBuilder Divided(string core, LocalBuilder a, LocalBuilder b, bool modulo, Type result)
+    {
+        var minusOne = Constant(-1L, typeof(long));
+        var divisor = NewLocal(typeof(long));
+        var (usable, done) = (il.DefineLabel(), il.DefineLabel());
+        Store(divisor, Constant(1L, typeof(long)));
+        Op(OpCodes.Ldloc, b);
+        Op(OpCodes.Brfalse, usable);
+        Op(OpCodes.Ldloc, b);
+        Op(OpCodes.Ldloc, minusOne);
+        Op(OpCodes.Beq, usable);
+        Store(divisor, b);
+        Mark(usable);
+        var value = Call(typeof(KernelMath).GetMethod(core, [typeof(long), typeof(long)])!, [a, divisor])!;
+        Op(OpCodes.Ldloc, b);
+        Op(OpCodes.Ldloc, minusOne);
+        Op(OpCodes.Bne_Un, done);
+        if (modulo)
+        {
+            Op(OpCodes.Ldc_I8, 0L);
+        }
+        else
+        {
+            Op(OpCodes.Ldloc, a);
+            Op(OpCodes.Neg);
+        }
+        Op(OpCodes.Stloc, value);
+        Mark(done);
         return result == typeof(int) ? Narrowed(value) : value;
     }
 

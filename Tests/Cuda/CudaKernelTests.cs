@@ -183,6 +183,24 @@ public sealed class CudaKernelTests
     }
 
     [TestMethod]
+    public void ABoolScalarArgumentReachesTheKernel()
+    {
+        // Found by the differential fuzzer: ILGPU refused the bool parameter at launch.
+        var pick = JitDsl.Cuda.Kernel((Arr a, Val negate, Arr o) =>
+        {
+            var i = JitDsl.Cuda.Grid(1);
+            If(i < o.Length, () => o[i] = Where(negate, -a[i], a[i]));
+        });
+        var x = Data(20, 8);
+        var o = new double[20];
+        pick[2, 16](x, true, o);
+        CollectionAssert.AreEqual(x.Select(v => -v).ToArray(), o);
+        pick[2, 16](x, false, o);
+        CollectionAssert.AreEqual(x, o);
+        Ptx(pick, x, true, o);
+    }
+
+    [TestMethod]
     public void ADeviceFunctionAndDoubleMathCompileForTheGpu()
     {
         var clip = Jit.Kernel((Val x) =>

@@ -120,8 +120,17 @@ internal sealed partial class IrCodegen
                 return Constant(constant.Value, constant.Type);
             case DefaultExpression d:
                 return d.Type == typeof(void) ? Void : Zero(d.Type);
-            case BinaryExpression { NodeType: ExpressionType.Assign } assign:
-                return Assign(assign.Left, Lower(assign.Right));
+            case BinaryExpression { NodeType: ExpressionType.Assign, Left: IndexExpression element } store:
+            {
+                // C#'s order, as on the Clr backend: the array and its indices, then the value (which may fail first otherwise).
+                var array = Lower(element.Object!);
+                var indices = element.Arguments.Select(Lower).ToArray();
+                var value = Lower(store.Right);
+                StoreElement(array, element.Object!.Type, indices, value);
+                return value;
+            }
+            case BinaryExpression { NodeType: ExpressionType.Assign, Left: ParameterExpression variable } assign:
+                return Assign(variable, Lower(assign.Right));
             case BinaryExpression { NodeType: ExpressionType.AddAssign, Left: ParameterExpression target } increment:
                 return Assign(target, Arithmetic(ExpressionType.Add, Lower(target), Lower(increment.Right)));
             case BinaryExpression { NodeType: ExpressionType.AndAlso or ExpressionType.OrElse } logic:
@@ -182,19 +191,10 @@ internal sealed partial class IrCodegen
         throw new JitInternalException($"variable `{variable.Name}` used before it is declared");
     }
 
-    private IrValue Assign(Expression target, IrValue value)
+    private IrValue Assign(ParameterExpression variable, IrValue value)
     {
-        switch (target)
-        {
-            case ParameterExpression variable:
-                Store(Lookup(variable), value);
-                return value;
-            case IndexExpression element:
-                StoreElement(Lower(element.Object!), element.Object!.Type, element.Arguments.Select(Lower).ToArray(), value);
-                return value;
-            default:
-                throw Unsupported(target);
-        }
+        Store(Lookup(variable), value);
+        return value;
     }
 
     /// <summary>A device function, inlined: its parameters and labels get slots and blocks of their own.</summary>
