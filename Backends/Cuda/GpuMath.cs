@@ -21,6 +21,49 @@ internal static class GpuMath
         return larger * Math.Sqrt(1 + ratio * ratio);
     }
 
+    /// <summary>
+    /// np.minimum as .NET's Math.Min computes it: NaN if either is NaN, −0 below +0. ILGPU compiles Math.Min to PTX's
+    /// min, which returns the other operand of a NaN.
+    /// </summary>
+    public static double Min(double a, double b) =>
+        double.IsNaN(a) ? a : double.IsNaN(b) ? b : a < b ? a : b < a ? b : IsNegative(a) ? a : b;
+
+    /// <summary>np.maximum as Math.Max: NaN if either is NaN, +0 above −0.</summary>
+    public static double Max(double a, double b) =>
+        double.IsNaN(a) ? a : double.IsNaN(b) ? b : a > b ? a : b > a ? b : IsNegative(a) ? b : a;
+
+    public static float Min(float a, float b) => (float)Min((double)a, b);
+
+    public static float Max(float a, float b) => (float)Max((double)a, b);
+
+    /// <summary>
+    /// np.round: to the nearest integer, halves to even, the sign of zero kept. ILGPU compiles Math.Round for the GPU
+    /// so that an H200 rounded −1.5 to −1.
+    /// </summary>
+    public static double Round(double x)
+    {
+        var below = Math.Floor(x);
+        var fraction = x - below;
+        var odd = Math.Floor(below / 2) * 2 != below;
+        var rounded = fraction > 0.5 || (fraction == 0.5 && odd) ? below + 1 : below;
+        return rounded == 0 ? (IsNegative(x) ? -0.0 : 0.0) : rounded;
+    }
+
+    /// <summary>float32's: exact through double (the result is an integer a float holds).</summary>
+    public static float Round(float x) => (float)Round((double)x);
+
+    private static bool IsNegative(double x) => x < 0 || (x == 0 && 1 / x < 0);
+
+    /// <summary>
+    /// A float to int32 as the semantics convert it (toward zero, saturating, NaN → 0). The GPU's cvt.rzi does the same,
+    /// but ILGPU folds a constant's conversion through int64 and truncates (1e300 became −1): here every constant out
+    /// of range takes a branch that does not convert.
+    /// </summary>
+    public static int ToInt32(double x) => double.IsNaN(x) ? 0 : x >= int.MaxValue ? int.MaxValue : x <= int.MinValue ? int.MinValue : (int)x;
+
+    /// <summary>A float to int64, likewise.</summary>
+    public static long ToInt64(double x) => double.IsNaN(x) ? 0 : x >= 9223372036854775807.0 ? long.MaxValue : x <= long.MinValue ? long.MinValue : (long)x;
+
     /// <summary>float32's: squares are exact in double and cannot overflow there; an infinity wins over a NaN.</summary>
     public static float Hypot(float x, float y) =>
         float.IsInfinity(x) || float.IsInfinity(y) ? float.PositiveInfinity : (float)Math.Sqrt((double)x * x + (double)y * y);

@@ -355,13 +355,24 @@ internal sealed class IlEmitter
             case ExpressionType.NotEqual: Op(OpCodes.Ceq); Negate(); break;
             case ExpressionType.LessThan: Op(OpCodes.Clt); break;
             case ExpressionType.GreaterThan: Op(OpCodes.Cgt); break;
-            // As C# compiles them: the negation of the unordered opposite, so a NaN operand gives false.
-            case ExpressionType.LessThanOrEqual: Op(isFloat ? OpCodes.Cgt_Un : OpCodes.Cgt); Negate(); break;
-            case ExpressionType.GreaterThanOrEqual: Op(isFloat ? OpCodes.Clt_Un : OpCodes.Clt); Negate(); break;
+            // Floats: less (greater) or equal, both ordered, so a NaN operand gives false. (C#'s negated unordered
+            // opposite means the same, but ILGPU folds it wrongly for constants: −0.0 >= NaN came out true.)
+            case ExpressionType.LessThanOrEqual when isFloat: Op(OpCodes.Clt); OrEqual(left, right); break;
+            case ExpressionType.GreaterThanOrEqual when isFloat: Op(OpCodes.Cgt); OrEqual(left, right); break;
+            case ExpressionType.LessThanOrEqual: Op(OpCodes.Cgt); Negate(); break;
+            case ExpressionType.GreaterThanOrEqual: Op(OpCodes.Clt); Negate(); break;
             default: throw Unsupported(kernelName, $"the operator {op}");
         }
         Op(OpCodes.Stloc, result);
         return result;
+    }
+
+    private void OrEqual(LocalBuilder left, LocalBuilder right)
+    {
+        Op(OpCodes.Ldloc, left);
+        Op(OpCodes.Ldloc, right);
+        Op(OpCodes.Ceq);
+        Op(OpCodes.Or);
     }
 
     private void MaskShift(Type shifted)
@@ -400,6 +411,12 @@ internal sealed class IlEmitter
             return length;
         }
         var operand = Lower(unary.Operand)!;
+        if (unary.NodeType == ExpressionType.Convert && (operand.LocalType == typeof(double) || operand.LocalType == typeof(float))
+            && (unary.Type == typeof(int) || unary.Type == typeof(long)))
+        {
+            var wide = operand.LocalType == typeof(double) ? operand : Converted(operand, typeof(double));
+            return Call(typeof(GpuMath).GetMethod(unary.Type == typeof(int) ? nameof(GpuMath.ToInt32) : nameof(GpuMath.ToInt64))!, [wide])!;
+        }
         var result = NewLocal(unary.Type);
         Op(OpCodes.Ldloc, operand);
         switch (unary.NodeType)
@@ -423,6 +440,15 @@ internal sealed class IlEmitter
             default:
                 throw Unsupported(kernelName, $"the operator {unary.NodeType}");
         }
+        Op(OpCodes.Stloc, result);
+        return result;
+    }
+
+    private LocalBuilder Converted(LocalBuilder value, Type to)
+    {
+        var result = NewLocal(to);
+        Op(OpCodes.Ldloc, value);
+        Op(to == typeof(double) ? OpCodes.Conv_R8 : throw Unsupported(kernelName, $"a conversion to {to.Name}"));
         Op(OpCodes.Stloc, result);
         return result;
     }
@@ -497,6 +523,11 @@ internal sealed class IlEmitter
             return CheckedMath(name, args, site, call.Type);
         if (call.Object is { Type.IsArray: true } array && name == nameof(Array.GetLength))
             return Narrowed(LengthOf(Lower(array)!, (int)((ConstantExpression)call.Arguments[0]).Value!));
+        // The math functions ILGPU compiles with another meaning than .NET's on a GPU (found by GpuCheck --ops on an H200).
+        if ((type == typeof(Math) || type == typeof(MathF)) && name is nameof(Math.Min) or nameof(Math.Max) && (call.Type == typeof(double) || call.Type == typeof(float)))
+            return Call(typeof(GpuMath).GetMethod(name, [call.Type, call.Type])!, args);
+        if ((type == typeof(Math) || type == typeof(MathF)) && name == nameof(Math.Round) && args.Length == 1)
+            return Call(typeof(GpuMath).GetMethod(name, [call.Type])!, args);
         if ((type == typeof(double) || type == typeof(float)) && name == nameof(double.Hypot))
             return Call(typeof(GpuMath).GetMethod(nameof(GpuMath.Hypot), [type, type])!, args);
         if (call.Object is null && (type == typeof(KernelMath) || type == typeof(Math) || type == typeof(MathF) || type == typeof(double) || type == typeof(float)))

@@ -3,7 +3,14 @@ using System.Globalization;
 using JitDsl;
 using static JitDsl.Dsl.Ops;
 
-// dotnet run -c Release --project Bench/GpuCheck [-- --quick]; on a GPU machine, scripts/gpu-check.sh publishes it.
+// dotnet run -c Release --project Bench/GpuCheck [-- --quick | --ops | --fuzz N [seconds]]; on a GPU machine, scripts/gpu-check.sh publishes it.
+if (args is ["--fuzz", var kernels, .. var rest])
+{
+    var seconds = rest is [var limit] ? int.Parse(limit, CultureInfo.InvariantCulture) : 240;
+    return GpuFuzz.Run(int.Parse(kernels, CultureInfo.InvariantCulture), seed: 20261127, budget: TimeSpan.FromSeconds(seconds)) == 0 ? 0 : 1;
+}
+if (args is ["--ops"])
+    return GpuOperators.Run() == 0 ? 0 : 1;
 var quick = args.Contains("--quick");
 var (n, side) = quick ? (1 << 16, 256) : (100_000_000, 4000);
 Console.WriteLine($"JitDsl GPU check on {Cuda.Device}{(quick ? " (quick sizes)" : "")}, {DateTime.UtcNow:yyyy-MM-dd}");

@@ -99,12 +99,18 @@ internal static class KernelMath
         if (mod != 0 && (b < 0) != (mod < 0))
             div -= 1;
         if (div == 0)
-            return Math.CopySign(0, a / b);
+            return ZeroWithSignOf(a / b);
         var floor = Math.Floor(div);
         return div - floor > 0.5 ? floor + 1 : floor;
     }
 
     public static float FloorDivide(float a, float b) => (float)FloorDivide((double)a, b);
+
+    /// <summary>
+    /// ±0 with the sign of <paramref name="x"/> (not NaN): Math.CopySign(0, x) without calling it, because ILGPU
+    /// compiles CopySign for the GPU with its operands swapped (an H200 gave 0.4 for 1 // 2.5).
+    /// </summary>
+    private static double ZeroWithSignOf(double x) => x < 0 || (x == 0 && 1 / x < 0) ? -0.0 : 0.0;
 
     /// <summary>NumPy's float remainder: the sign of the divisor; NaN for a zero divisor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -113,7 +119,7 @@ internal static class KernelMath
         var mod = a % b;
         if (mod != 0)
             return (b < 0) != (mod < 0) ? mod + b : mod;
-        return Math.CopySign(0, b);
+        return b < 0 ? -0.0 : 0.0; // b is neither 0 nor NaN here (mod would be NaN)
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -122,7 +128,7 @@ internal static class KernelMath
         var mod = a % b;
         if (mod != 0)
             return (b < 0) != (mod < 0) ? mod + b : mod;
-        return MathF.CopySign(0, b);
+        return b < 0 ? -0f : 0f;
     }
 
     /// <summary>Integer power by squaring, wrapping on overflow; a negative exponent raises, as in NumPy.</summary>

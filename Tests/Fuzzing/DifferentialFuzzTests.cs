@@ -1,4 +1,3 @@
-using System.Numerics;
 using CsCheck;
 using static JitDsl.Tests.TestSupport;
 
@@ -76,26 +75,10 @@ public sealed class DifferentialFuzzTests
             string.Join(", ", Runs.Select(r => $"{r.Key} {r.Value}"));
     }
 
-    /// <summary>A run's outcome: the result and the output array, or the exception.</summary>
-    private sealed record Outcome(object? Result, Array? Output, Exception? Error);
-
-    private static Outcome Run(Func<object[], object?> run, RandomKernel kernel)
-    {
-        var args = kernel.Arguments();
-        try
-        {
-            return new Outcome(run(args), (Array)args[2], null);
-        }
-        catch (Exception e) when (e is not AssertFailedException)
-        {
-            return new Outcome(null, null, e);
-        }
-    }
-
     private static string? Disagreement(RandomKernel kernel, Tally tally, bool onGpu, Action<string>? log = null)
     {
         tally.Kernels++;
-        var reference = Run(args => ReferenceInterpreter.Run(kernel.Define(OnClr), args), kernel);
+        var reference = Agreement.Run(args => ReferenceInterpreter.Run(kernel.Define(OnClr), args), kernel);
         if (reference.Error is TypingException typing)
         {
             tally.Rejected++;
@@ -103,7 +86,7 @@ public sealed class DifferentialFuzzTests
         }
         if (reference.Error is NotSupportedException or InvalidCastException or KeyNotFoundException)
             return $"the interpreter failed: {reference.Error}";
-        log?.Invoke($"interpreter: {Describe(reference)}");
+        log?.Invoke($"interpreter: {Agreement.Describe(reference)}");
         tally.Raised += reference.Error is null ? 0 : 1;
         tally.Approximate += kernel.Approximate ? 1 : 0;
         var variants = new List<(string Name, Func<object[], object?> Run)>
@@ -116,92 +99,19 @@ public sealed class DifferentialFuzzTests
             variants.Add(("clr parallel", args => kernel.Define(OnClr with { Parallel = true }).Invoke(args)));
             variants.Add(("llvm parallel", args => kernel.Define(OnLlvm with { Parallel = true }).Invoke(args)));
         }
-        // The GPU holds no bool arrays; its result comes back in r[0].
         var resultType = reference.Result?.GetType() ?? typeof(double);
-        if (onGpu && kernel is { X: not DType.Bool, Y: not DType.Bool, O: not DType.Bool } && resultType != typeof(bool))
+        if (onGpu && Agreement.FitsTheGpu(kernel, resultType))
         {
-            variants.Add(("cuda (ILGPU CPU)", args =>
-            {
-                // Device arrays: host arrays would work too, with a warning per kernel.
-                var arrays = new[] { (Array)args[0], (Array)args[1], (Array)args[2], Array.CreateInstance(resultType, 1) }.Select(ToDevice).ToArray();
-                try
-                {
-                    kernel.DefineForGpu()[1, 1](arrays[0], arrays[1], arrays[2], args[3], arrays[3]);
-                    ((IDeviceArray)arrays[2]).CopyToHost((Array)args[2]);
-                    var r = Array.CreateInstance(resultType, 1);
-                    ((IDeviceArray)arrays[3]).CopyToHost(r);
-                    return r.GetValue(0);
-                }
-                finally
-                {
-                    foreach (IDisposable array in arrays)
-                        array.Dispose();
-                }
-            }));
+            variants.Add(("cuda (ILGPU CPU)", args => Agreement.RunOnGpu(kernel, resultType, args)));
         }
         foreach (var (name, run) in variants)
         {
             tally.Ran(name);
-            var outcome = Run(run, kernel);
-            log?.Invoke($"{name}: {Describe(outcome)}");
-            if (Differs(reference, outcome, kernel.Approximate, parallel: name.Contains("parallel", StringComparison.Ordinal)) is { } difference)
+            var outcome = Agreement.Run(run, kernel);
+            log?.Invoke($"{name}: {Agreement.Describe(outcome)}");
+            if (Agreement.Differs(reference, outcome, kernel.Approximate, parallel: name.Contains("parallel", StringComparison.Ordinal)) is { } difference)
                 return $"{name} differs from the interpreter: {difference}";
         }
         return null;
-    }
-
-    private static object ToDevice(Array host) =>
-        Activator.CreateInstance(typeof(DeviceArray<>).MakeGenericType(host.GetType().GetElementType()!), host)!;
-
-    private static string? Differs(Outcome expected, Outcome actual, bool approximate, bool parallel)
-    {
-        if (expected.Error is not null || actual.Error is not null)
-        {
-            return expected.Error?.GetType() == actual.Error?.GetType()
-                ? null
-                : $"expected {Describe(expected)}, got {Describe(actual)}";
-        }
-        if (!Same(expected.Result, actual.Result, approximate, parallel))
-            return $"result {Show(expected.Result)} expected, got {Show(actual.Result)}";
-        for (var k = 0; k < expected.Output!.Length; k++)
-        {
-            if (!Same(expected.Output.GetValue(k), actual.Output!.GetValue(k), approximate, parallel))
-                return $"o[{k}] {Show(expected.Output.GetValue(k))} expected, got {Show(actual.Output.GetValue(k))}";
-        }
-        return null;
-    }
-
-    private static string Describe(Outcome o) => o.Error is { } e ? $"{e.GetType().Name}: {e.Message}" : $"result {Show(o.Result)}";
-
-    private static string Show(object? value) => value switch
-    {
-        null => "nothing",
-        double d => $"{d:R} (float64)",
-        float f => $"{f:R} (float32)",
-        _ => $"{value} ({value.GetType().Name})",
-    };
-
-    private static bool Same(object? a, object? b, bool approximate, bool parallel)
-    {
-        if (a is null || b is null)
-            return a is null && b is null;
-        if (a.GetType() != b.GetType())
-            return false;
-        return (a, b) switch
-        {
-            (double x, double y) => SameReal(x, y, approximate ? 1e-12 : 0, parallel),
-            (float x, float y) => SameReal(x, y, approximate ? 1e-5 : 0, parallel),
-            (Complex x, Complex y) => SameReal(x.Real, y.Real, approximate ? 1e-12 : 0, parallel) && SameReal(x.Imaginary, y.Imaginary, approximate ? 1e-12 : 0, parallel),
-            _ => a.Equals(b),
-        };
-    }
-
-    private static bool SameReal(double x, double y, double tolerance, bool parallel)
-    {
-        if (double.IsNaN(x) || double.IsNaN(y))
-            return double.IsNaN(x) && double.IsNaN(y);
-        if (BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(y) || (parallel && x == y))
-            return true;
-        return tolerance > 0 && Math.Abs(x - y) <= tolerance * Math.Max(Math.Abs(x), Math.Abs(y));
     }
 }

@@ -1,11 +1,13 @@
+using JitDsl.Backends.Cuda;
 using static JitDsl.Dsl.Ops;
 using static JitDsl.Tests.TestSupport;
 
 namespace JitDsl.Tests.Fuzzing;
 
 /// <summary>
-/// Each disagreement the differential fuzzer found, shrunk to its point and kept: every backend (Clr, LLVM, and a
-/// CUDA kernel on ILGPU's CPU accelerator) against the value or exception the semantics define.
+/// Each disagreement the differential fuzzer (and, on an H200, GpuCheck's --fuzz and --ops) found, shrunk to its point
+/// and kept: every backend (Clr, LLVM, and a CUDA kernel on ILGPU's CPU accelerator) against the value or exception the
+/// semantics define; for what only a real GPU shows, the GPU's replacements against .NET and the PTX they make.
 /// </summary>
 [TestClass]
 public sealed class FuzzRegressionTests
@@ -76,5 +78,36 @@ public sealed class FuzzRegressionTests
             Assert.IsTrue(expected.Equals(o[k]) || UlpsApart(expected, o[k]) <= 2, $"hypot({a[k]}, {b[k]}): {o[k]:R}, .NET {expected:R}");
             Assert.AreEqual(float.Hypot((float)a[k], (float)b[k]), o32[k], Math.Abs(o32[k]) * 1e-6f, $"float32 hypot({a[k]}, {b[k]})");
         }
+    }
+
+    [TestMethod]
+    public void TheGpusMathFunctionsMeanWhatDotNetsDo()
+    {
+        // On an H200, ILGPU's Math.Min/Max let a NaN lose, its Math.Round took −1.5 to −1, and its folding of a
+        // constant float-to-int32 conversion went through int64 (1e300 became −1): the GPU calls these instead.
+        double[] values = [0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, 4503599627370497.0, 3e9, -3e9, 1e300, -1e300,
+            double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+        static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
+        foreach (var a in values)
+        {
+            Assert.AreEqual(Bits(Math.Round(a)), Bits(GpuMath.Round(a)), $"Round({a:R})");
+            Assert.AreEqual(BitConverter.SingleToInt32Bits(MathF.Round((float)a)), BitConverter.SingleToInt32Bits(GpuMath.Round((float)a)), $"Round({(float)a:R}f)");
+            Assert.AreEqual((int)a, GpuMath.ToInt32(a), $"(int){a:R}");
+            Assert.AreEqual((long)a, GpuMath.ToInt64(a), $"(long){a:R}");
+            foreach (var b in values)
+            {
+                Assert.AreEqual(Bits(Math.Min(a, b)), Bits(GpuMath.Min(a, b)), $"Min({a:R}, {b:R})");
+                Assert.AreEqual(Bits(Math.Max(a, b)), Bits(GpuMath.Max(a, b)), $"Max({a:R}, {b:R})");
+                Assert.AreEqual(BitConverter.SingleToInt32Bits(MathF.Min((float)a, (float)b)), BitConverter.SingleToInt32Bits(GpuMath.Min((float)a, (float)b)));
+            }
+        }
+        var kernel = JitDsl.Cuda.Kernel((Arr a, Arr o) =>
+        {
+            o[0] = Min(a[0], a[1]) + Max(a[0], a[1]) + Round(a[0]);
+            o[1] = Where((a[0] >= a[1]) | (a[0] <= a[1]), 1.0, 0.0);
+        });
+        var ptx = kernel.Inspect(new double[2], new double[2])["ptx"].Output;
+        foreach (var instruction in new[] { "min.f64", "max.f64", "cvt.rni", "setp.geu", "setp.leu", "setp.ltu", "setp.gtu" })
+            Assert.DoesNotContain(instruction, ptx, $"the GPU's {instruction} means something else than .NET");
     }
 }
