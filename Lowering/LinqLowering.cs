@@ -300,7 +300,8 @@ internal sealed partial class LinqLowering
         ArrayShape s => L.Convert(Length(LowerExpr(s.Array), s.Array.T.Rank, s.Axis), typeof(long)),
         ArraySize { Array.T.Strided: true } s => Enumerable.Range(0, s.Array.T.Rank)
             .Select(axis => (L)L.Convert(Length(LowerExpr(s.Array), s.Array.T.Rank, axis), typeof(long))).Aggregate(L.Multiply),
-        ArraySize s => L.Convert(s.Array.T.Rank == 1 ? L.ArrayLength(LowerExpr(s.Array)) : L.Property(LowerExpr(s.Array), nameof(Array.Length)), typeof(long)),
+        // LongLength beyond one dimension: a T[,] may hold more than 2^31 elements, and Length then throws.
+        ArraySize s => s.Array.T.Rank == 1 ? L.Convert(L.ArrayLength(LowerExpr(s.Array)), typeof(long)) : L.Property(LowerExpr(s.Array), nameof(Array.LongLength)),
         Load l => Element(l.Array, l.Indices, l.BoundsChecked, l.Loc),
         KernelCall k => L.Invoke(Device(k.Target!), k.Args.Select(LowerExpr)),
         RandomUniform when gpu => throw new TypingException(ErrorCodes.GpuOnly, "random numbers on the GPU come from Cuda.Uniform(states, index) in a Cuda.Kernel, with states from Cuda.RandomStates", e.Loc),

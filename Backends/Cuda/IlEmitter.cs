@@ -150,8 +150,8 @@ internal sealed class IlEmitter
             }
             case IndexExpression { Object: { } array } index when array.Type.IsArray:
                 return LoadElement(Lower(array)!, array.Type.GetElementType()!, index.Arguments.Select(a => Lower(a)!).ToArray());
-            case MemberExpression { Member.Name: nameof(Array.Length), Expression: { } array } when array.Type.IsArray:
-                return Narrowed(ElementCount(Lower(array)!));
+            case MemberExpression { Member.Name: nameof(Array.LongLength), Expression: { } array } when array.Type.IsArray:
+                return ElementCount(Lower(array)!);
             case MethodCallExpression call:
                 return LowerCall(call);
             case InvocationExpression { Expression: LambdaExpression device } invocation:

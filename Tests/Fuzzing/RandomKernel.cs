@@ -34,9 +34,13 @@ internal sealed class RandomKernel
 
     public bool HasParallelLoop => Body.Any(n => n.Contains("PRange"));
 
-    /// <summary>The kernel, traced.</summary>
-    public Kernel Define(JitOptions options) =>
-        Jit.Kernel((Arr x, Arr y, Arr o, Val s) => new Emitter(this, x, y, o, s, Helpers.Select(h => h.Define(options)).ToArray()).Kernel(), options, name: "fuzz");
+    /// <summary>The kernel, traced; <paramref name="first"/> (an ill-typed statement, say) is traced before its body.</summary>
+    public Kernel Define(JitOptions options, Action<Arr, Arr, Arr, Val>? first = null) =>
+        Jit.Kernel((Arr x, Arr y, Arr o, Val s) =>
+        {
+            first?.Invoke(x, y, o, s);
+            return new Emitter(this, x, y, o, s, Helpers.Select(h => h.Define(options)).ToArray()).Kernel();
+        }, options, name: "fuzz");
 
     /// <summary>The same kernel for the GPU: one thread runs the body and stores the result in <c>r[0]</c>.</summary>
     public CudaKernel DefineForGpu() =>

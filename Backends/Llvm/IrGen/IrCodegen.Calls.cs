@@ -76,8 +76,8 @@ internal sealed partial class IrCodegen
         {
             nameof(Complex.Real) when owner.Type == IrType.Complex => Real(owner),
             nameof(Complex.Imaginary) when owner.Type == IrType.Complex => Imaginary(owner),
-            // A multi-dimensional array's element count.
-            nameof(Array.Length) when member.Expression.Type.IsArray => f.Emit("i32", $"trunc i64 {Product(owner, member.Expression.Type.GetArrayRank()).Ref} to i32"),
+            // A multi-dimensional array's element count (more than 2^31 fit).
+            nameof(Array.LongLength) when member.Expression.Type.IsArray => Product(owner, member.Expression.Type.GetArrayRank()),
             _ => throw Unsupported(member),
         };
     }
