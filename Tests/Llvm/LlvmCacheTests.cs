@@ -93,6 +93,80 @@ public sealed class LlvmCacheTests
         Assert.IsNull(ObjectCache.TryRead("corrupt"));
     }
 
+    /// <summary>Set for the child processes of <see cref="TwoProcessesWritingTheSameEntriesLeaveWholeOnes"/>: their shared folder.</summary>
+    private const string SharedFolder = "JITDSL_TEST_SHARED_CACHE";
+
+    /// <summary>The name of the kernel they compile through the cache (one no process has linked before).</summary>
+    private const string SharedKernel = "JITDSL_TEST_SHARED_KERNEL";
+
+    private const int Rounds = 40;
+
+    /// <summary>
+    /// A writer's rounds: the same entry written with this process's payload and read back whole, then a kernel through
+    /// the cache. A test of its own here; two at once, in two processes, in the test below.
+    /// </summary>
+    [TestMethod]
+    public void AWriterReadsBackWholeEntries()
+    {
+        if (Environment.GetEnvironmentVariable(SharedFolder) is { } shared)
+            Environment.SetEnvironmentVariable(ObjectCache.EnvironmentVariable, shared);
+        var mark = (byte)(Environment.ProcessId % 200 + 1);
+        var payload = Enumerable.Repeat(mark, 300_000 + mark).ToArray();
+        for (var round = 0; round < Rounds; round++)
+        {
+            ObjectCache.Write("written-by-processes", payload);
+            var read = ObjectCache.TryRead("written-by-processes");
+            Assert.IsNotNull(read, $"round {round}: the entry was torn");
+            Assert.IsTrue(read.Length == 300_000 + read[0] && read.All(b => b == read[0]), $"round {round}: a mixed entry");
+        }
+        var name = Environment.GetEnvironmentVariable(SharedKernel) ?? $"written_{Guid.NewGuid():N}";
+        var kernel = Jit.Kernel((Arr a) => a[0] * 3 + 1, new JitOptions { Backend = Backend.Llvm, Cache = true }, name: name);
+        Assert.AreEqual(7.0, kernel.Invoke(new[] { 2.0 }));
+    }
+
+    [TestMethod]
+    public void TwoProcessesWritingTheSameEntriesLeaveWholeOnes()
+    {
+        var shared = Path.Combine(folder, $"two-processes-{Guid.NewGuid():N}");
+        var kernelName = $"shared_{Guid.NewGuid():N}";
+        Directory.CreateDirectory(shared);
+        var writers = Enumerable.Range(0, 2).Select(_ =>
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet",
+                [ "exec", typeof(LlvmCacheTests).Assembly.Location, "--filter", $"FullyQualifiedName~{nameof(AWriterReadsBackWholeEntries)}" ])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            info.Environment[SharedFolder] = shared;
+            info.Environment[SharedKernel] = kernelName;
+            return System.Diagnostics.Process.Start(info)!;
+        }).ToArray();
+        foreach (var writer in writers)
+        {
+            var output = writer.StandardOutput.ReadToEndAsync();
+            var errors = writer.StandardError.ReadToEnd();
+            Assert.IsTrue(writer.WaitForExit(TimeSpan.FromMinutes(2)), "a writer did not finish");
+            Assert.AreEqual(0, writer.ExitCode, output.Result + errors);
+        }
+        var read = File.ReadAllBytes(Path.Combine(shared, "written-by-processes.o"));
+        Environment.SetEnvironmentVariable(ObjectCache.EnvironmentVariable, shared);
+        try
+        {
+            var entry = ObjectCache.TryRead("written-by-processes");
+            Assert.IsNotNull(entry, "the last entry verifies");
+            Assert.IsTrue(entry.All(b => b == entry[0]) && read.Length > entry.Length);
+            var kernel = Jit.Kernel((Arr a) => a[0] * 3 + 1, new JitOptions { Backend = Backend.Llvm, Cache = true }, name: kernelName);
+            Assert.AreEqual(7.0, kernel.Invoke(new[] { 2.0 }));
+            StringAssert.Contains(kernel.Inspect(new[] { 2.0 })["optimize and emit"].Output, "read from the disk cache", "the kernel another process compiled");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ObjectCache.EnvironmentVariable, folder);
+        }
+        Assert.AreEqual(0, Directory.GetFiles(shared, "*.tmp").Length, "no temporary file left behind");
+    }
+
     [TestMethod]
     public void ConcurrentWritersLeaveOneWholeEntry()
     {
