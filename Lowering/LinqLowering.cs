@@ -484,6 +484,8 @@ internal sealed partial class LinqLowering
                 return Call(nameof(KernelMath.Log1p), args);
             case MathFunction.Min or MathFunction.Max when dtype == DType.Bool:
                 return m.Function == MathFunction.Min ? L.And(args[0], args[1]) : L.Or(args[0], args[1]);
+            case MathFunction.Min or MathFunction.Max when dtype is DType.Float32 or DType.Float64:
+                return Call(m.Function.ToString(), args);
             case MathFunction.IsNaN or MathFunction.IsInf when dtype == DType.Complex128:
                 return Call(m.Function == MathFunction.IsNaN ? nameof(KernelMath.IsNaN) : nameof(KernelMath.IsInfinity), args);
         }

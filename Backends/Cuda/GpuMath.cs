@@ -22,21 +22,6 @@ internal static class GpuMath
     }
 
     /// <summary>
-    /// np.minimum as .NET's Math.Min computes it: NaN if either is NaN, −0 below +0. ILGPU compiles Math.Min to PTX's
-    /// min, which returns the other operand of a NaN.
-    /// </summary>
-    public static double Min(double a, double b) =>
-        double.IsNaN(a) ? a : double.IsNaN(b) ? b : a < b ? a : b < a ? b : IsNegative(a) ? a : b;
-
-    /// <summary>np.maximum as Math.Max: NaN if either is NaN, +0 above −0.</summary>
-    public static double Max(double a, double b) =>
-        double.IsNaN(a) ? a : double.IsNaN(b) ? b : a > b ? a : b > a ? b : IsNegative(a) ? b : a;
-
-    public static float Min(float a, float b) => (float)Min((double)a, b);
-
-    public static float Max(float a, float b) => (float)Max((double)a, b);
-
-    /// <summary>
     /// np.round: to the nearest integer, halves to even, the sign of zero kept. ILGPU compiles Math.Round for the GPU
     /// so that an H200 rounded −1.5 to −1.
     /// </summary>

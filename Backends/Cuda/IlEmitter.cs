@@ -524,8 +524,6 @@ internal sealed class IlEmitter
         if (call.Object is { Type.IsArray: true } array && name == nameof(Array.GetLength))
             return Narrowed(LengthOf(Lower(array)!, (int)((ConstantExpression)call.Arguments[0]).Value!));
         // The math functions ILGPU compiles with another meaning than .NET's on a GPU (found by GpuCheck --ops on an H200).
-        if ((type == typeof(Math) || type == typeof(MathF)) && name is nameof(Math.Min) or nameof(Math.Max) && (call.Type == typeof(double) || call.Type == typeof(float)))
-            return Call(typeof(GpuMath).GetMethod(name, [call.Type, call.Type])!, args);
         if ((type == typeof(Math) || type == typeof(MathF)) && name == nameof(Math.Round) && args.Length == 1)
             return Call(typeof(GpuMath).GetMethod(name, [call.Type])!, args);
         if ((type == typeof(double) || type == typeof(float)) && name == nameof(double.Hypot))

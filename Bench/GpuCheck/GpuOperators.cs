@@ -36,6 +36,14 @@ internal static class GpuOperators
         ("int64", a => Int64(a), true), ("float32", a => Float32(a), true), ("float64", a => Float64(a), true), ("bool", a => Int32(Bool(a)), true),
     ];
 
+    /// <summary>The same value to the bit (any NaN as NaN; 0.0 and −0.0 differ), or the same exception.</summary>
+    private static bool Same(object? expected, object? actual) => (expected, actual) switch
+    {
+        (double e, double a) => double.IsNaN(e) ? double.IsNaN(a) : BitConverter.DoubleToInt64Bits(e) == BitConverter.DoubleToInt64Bits(a),
+        (float e, float a) => float.IsNaN(e) ? float.IsNaN(a) : BitConverter.SingleToInt32Bits(e) == BitConverter.SingleToInt32Bits(a),
+        _ => Equals(expected, actual),
+    };
+
     public static int Run()
     {
         var clock = Stopwatch.StartNew();
@@ -78,7 +86,7 @@ internal static class GpuOperators
                     {
                         actual = e is JitInternalException ? e.Message : e.GetType();
                     }
-                    if (Equals(expected, actual) || (expected is double.NaN && actual is double.NaN) || (expected is float.NaN && actual is float.NaN))
+                    if (Same(expected, actual))
                         continue;
                     var ulps = (expected, actual) switch
                     {

@@ -30,7 +30,8 @@ internal static class Constants
             case DType.Int64:
                 return value is double or float ? (long)AsDouble(value) : AsLong(value);
             case DType.Float32:
-                return (float)AsDouble(value);
+                // An integer straight to float: through double it would round twice.
+                return value is double or float ? (float)AsDouble(value) : (float)AsLong(value);
             case DType.Float64:
                 return AsDouble(value);
             case DType.Complex128:

@@ -110,7 +110,22 @@ internal static class KernelMath
     /// ±0 with the sign of <paramref name="x"/> (not NaN): Math.CopySign(0, x) without calling it, because ILGPU
     /// compiles CopySign for the GPU with its operands swapped (an H200 gave 0.4 for 1 // 2.5).
     /// </summary>
-    private static double ZeroWithSignOf(double x) => x < 0 || (x == 0 && 1 / x < 0) ? -0.0 : 0.0;
+    private static double ZeroWithSignOf(double x) => IsNegative(x) ? -0.0 : 0.0;
+
+    /// <summary>
+    /// np.minimum with .NET's Math.Min's signs: NaN if either is NaN, −0 below +0. Written out because the .NET 10 JIT
+    /// folds Math.Min(x, −0.0) with a constant −0.0 to +0 when x is +0; and ILGPU's Math.Min lets a NaN lose.
+    /// </summary>
+    public static double Min(double a, double b) => double.IsNaN(a) ? a : double.IsNaN(b) ? b : a < b ? a : b < a ? b : IsNegative(a) ? a : b;
+
+    /// <summary>np.maximum with Math.Max's signs: NaN if either is NaN, +0 above −0.</summary>
+    public static double Max(double a, double b) => double.IsNaN(a) ? a : double.IsNaN(b) ? b : a > b ? a : b > a ? b : IsNegative(a) ? b : a;
+
+    public static float Min(float a, float b) => float.IsNaN(a) ? a : float.IsNaN(b) ? b : a < b ? a : b < a ? b : IsNegative(a) ? a : b;
+
+    public static float Max(float a, float b) => float.IsNaN(a) ? a : float.IsNaN(b) ? b : a > b ? a : b > a ? b : IsNegative(a) ? b : a;
+
+    private static bool IsNegative(double x) => x < 0 || (x == 0 && 1 / x < 0);
 
     /// <summary>NumPy's float remainder: the sign of the divisor; NaN for a zero divisor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

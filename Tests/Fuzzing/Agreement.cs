@@ -101,6 +101,7 @@ internal static class Agreement
             return double.IsNaN(x) && double.IsNaN(y);
         if (BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(y) || (parallel && x == y))
             return true;
-        return tolerance > 0 && Math.Abs(x - y) <= tolerance * Math.Max(Math.Abs(x), Math.Abs(y));
+        // Finite values only: |inf − y| ≤ tolerance·inf would let any value match an infinity.
+        return tolerance > 0 && double.IsFinite(x) && double.IsFinite(y) && Math.Abs(x - y) <= tolerance * Math.Max(Math.Abs(x), Math.Abs(y));
     }
 }

@@ -30,7 +30,7 @@ internal sealed class RandomKernel
     public int Size => Body.Sum(n => n.Size) + Result.Size + Helpers.Sum(h => h.Body.Sum(n => n.Size) + h.Result.Size);
 
     /// <summary>Whether a result may differ from the oracle's in the last places: a math function other than the exact ones.</summary>
-    public bool Approximate => ToString().Contains("~", StringComparison.Ordinal);
+    public bool Approximate => ToString().Contains("/*~*/", StringComparison.Ordinal);
 
     public bool HasParallelLoop => Body.Any(n => n.Contains("PRange"));
 
@@ -126,7 +126,7 @@ internal sealed class RandomKernel
             int i => $"Int32({i}L)",
             long l => $"{l}L",
             float f => float.IsNaN(f) ? "float.NaN" : float.IsPositiveInfinity(f) ? "float.PositiveInfinity" : f.ToString("R", CultureInfo.InvariantCulture) + "f",
-            double d => $"Float64({(double.IsNaN(d) ? "double.NaN" : double.IsInfinity(d) ? "double.NegativeInfinity" : d.ToString("0.0##############E+0", CultureInfo.InvariantCulture))})",
+            double d => $"Float64({(double.IsNaN(d) ? "double.NaN" : double.IsInfinity(d) ? (d > 0 ? "double.PositiveInfinity" : "double.NegativeInfinity") : d.ToString("0.0##############E+0", CultureInfo.InvariantCulture))})",
             _ => throw new InvalidOperationException(Value.GetType().Name),
         };
     }
@@ -173,7 +173,7 @@ internal sealed class RandomKernel
     {
         public override int Size => 1 + Operand.Size;
 
-        public override string ToString() => $"{Symbol}{Operand}";
+        public override string ToString() => $"{Symbol}({Operand})";
     }
 
     /// <summary>A math function or cast by name; <see cref="Inexact"/> functions print a <c>~</c> comment.</summary>

@@ -383,7 +383,8 @@ internal sealed class ReferenceInterpreter
             case BinaryOp.Multiply: return a * b;
             case BinaryOp.TrueDivide: return a / b;
             case BinaryOp.Power: return type == DType.Float32 ? MathF.Pow((float)a, (float)b) : System.Math.Pow(a, b);
-            case BinaryOp.FloorDivide: return DivMod(a, b, type).Quotient;
+            // float32's quotient too is computed in double and rounded once (SEMANTICS.md; NumPy rounds each step).
+            case BinaryOp.FloorDivide: return DivMod(a, b, DType.Float64).Quotient;
             case BinaryOp.Modulo: return DivMod(a, b, type).Remainder;
             default: throw new NotSupportedException($"{op} on floats");
         }
@@ -487,7 +488,7 @@ internal sealed class ReferenceInterpreter
         return sum;
     }
 
-    /// <summary>np.minimum / np.maximum: NaN if either is NaN; otherwise the smaller (larger), the first on a tie.</summary>
+    /// <summary>np.minimum / np.maximum: NaN if either is NaN; otherwise the smaller (larger), −0 counting below +0.</summary>
     private static object MinMax(bool min, object a, object b)
     {
         if (a is double or float)
@@ -497,7 +498,9 @@ internal sealed class ReferenceInterpreter
                 return a;
             if (double.IsNaN(y))
                 return b;
-            return (min ? x <= y : x >= y) ? a : b;
+            if (x == y)
+                return (min == (x < 0 || 1 / x < 0)) ? a : b;
+            return (min ? x < y : x > y) ? a : b;
         }
         if (a is bool p)
             return min ? p & (bool)b : p | (bool)b;

@@ -45,5 +45,8 @@ public sealed class ReferenceInterpreterTests
         Assert.ThrowsExactly<DivideByZeroException>(() => Interpret((x, y) => FloorDiv(x, y), 1L, 0L));
         Assert.ThrowsExactly<ArithmeticException>(() => Interpret((x, y) => Pow(x, y), 2L, -1L));
         Assert.AreEqual(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits((double)Interpret((x, y) => Log1p(x * y), -0.0, 1.0)!));
+        Assert.AreEqual(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits((double)Interpret((x, y) => Min(x, y), 0.0, -0.0)!), "−0 below +0");
+        Assert.AreEqual(BitConverter.DoubleToInt64Bits(0.0), BitConverter.DoubleToInt64Bits((double)Interpret((x, y) => Max(x, y), -0.0, 0.0)!));
+        Assert.IsTrue(double.IsNaN((double)Interpret((x, y) => Min(x, y), 1.0, double.NaN)!));
     }
 }

@@ -209,6 +209,8 @@ internal sealed partial class IrCodegen
             }
             case nameof(KernelMath.Log1p):
                 return Log1p(args[0]);
+            case nameof(KernelMath.Min) or nameof(KernelMath.Max):
+                return f.Emit(type, $"call {type} @jd.{name.ToLowerInvariant()}.{Suffix(type)}({args[0]}, {args[1]})");
             case nameof(KernelMath.IsNaN):
                 return f.Emit("i1", $"fcmp uno double {Real(args[0]).Ref}, {Imaginary(args[0]).Ref}");
             case nameof(KernelMath.IsInfinity):
