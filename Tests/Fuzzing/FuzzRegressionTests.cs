@@ -129,4 +129,15 @@ public sealed class FuzzRegressionTests
             CollectionAssert.AreEqual(new[] { 1L, 1L }, o, $"{backend}: Min(+0, -0) is -0, Max(-0, +0) is +0");
         }
     }
+
+    [TestMethod]
+    public void ALongLiteralBecomesTheNearestFloat32()
+    {
+        // Typing folded the literal through double, rounding twice: 0x5D800000 where the cast at run time gives 0x5D800001.
+        const long literal = 1152921573326323713L;
+        var folded = Jit.Kernel(() => Float32(literal), OnClr).Invoke<float>();
+        var atRunTime = Jit.Kernel((Val n) => Float32(n), OnClr).Invoke<float>(literal);
+        Assert.AreEqual((float)literal, folded);
+        Assert.AreEqual(BitConverter.SingleToInt32Bits(atRunTime), BitConverter.SingleToInt32Bits(folded));
+    }
 }
