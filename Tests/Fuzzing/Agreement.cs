@@ -26,9 +26,10 @@ internal static class Agreement
         }
     }
 
-    /// <summary>Whether the GPU can run it: device arrays hold no bools (nor does a result array).</summary>
+    /// <summary>Whether the GPU can run it: device arrays hold no bools (nor does a result array), kernels no complex numbers.</summary>
     public static bool FitsTheGpu(RandomKernel kernel, Type resultType) =>
-        kernel is { X: not DType.Bool, Y: not DType.Bool, O: not DType.Bool } && resultType != typeof(bool);
+        kernel is { X: not DType.Bool, Y: not DType.Bool, O: not DType.Bool } && resultType != typeof(bool)
+        && !kernel.ToString().Contains("Complex", StringComparison.Ordinal);
 
     /// <summary>The kernel as a one-thread CUDA kernel on device copies of its arrays; its result comes back in r[0].</summary>
     public static object? RunOnGpu(RandomKernel kernel, Type resultType, object[] args)

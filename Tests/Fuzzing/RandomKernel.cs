@@ -302,6 +302,9 @@ internal sealed class RandomKernel
     internal sealed class Builder(PCG pcg)
     {
         private static readonly DType[] Reals = [DType.Bool, DType.Int32, DType.Int64, DType.Float32, DType.Float64];
+
+        /// <summary>A variable's or a result's dtype: complex128 now and then (arrays stay real).</summary>
+        private DType Scalar() => Chance(5) ? DType.Complex128 : Pick(Reals);
         private readonly List<Helper> helpers = [];
         private int names;
         private DType x, y, o, s;
@@ -317,7 +320,7 @@ internal sealed class RandomKernel
             (x, y, o, s) = (Pick(Reals), Pick(Reals), Pick(Reals), Pick(Reals));
             var scope = new Scope([new Name("s", s)], Loop: false, Parallel: false, Reductions: [], Helper: false);
             var body = Statements(scope, depth: 2, count: 1 + Next(4));
-            var result = Expression(Pick(Reals), scope, depth: 3);
+            var result = Expression(Scalar(), scope, depth: 3);
             return new RandomKernel
             {
                 X = x, Y = y, O = o, S = s, Elements = Pick(0, 1, 2, 3, 5, 8, 8, 8, 8, 8), Body = body, Result = result, Helpers = helpers.ToArray(),
@@ -351,7 +354,8 @@ internal sealed class RandomKernel
                 case 2 when scope.Assignable.Count > 0:
                 {
                     var target = Pick(scope.Assignable.ToArray());
-                    return new Assign(target.Text, target.T, Expression(Pick(Reals), scope, 2));
+                    // A complex value cast to a real variable would be JD0019: a complex variable takes any value.
+                    return new Assign(target.Text, target.T, Expression(target.T == DType.Complex128 ? Scalar() : Pick(Reals), scope, 2));
                 }
                 case 2 or 3 when scope.Parallel && scope.Reductions.Count > 0:
                 {
@@ -390,7 +394,7 @@ internal sealed class RandomKernel
                 }
                 default: // 0, 1, and the cases that do not fit here: a new variable
                 {
-                    var name = new Name($"v{names++}", Pick(Reals));
+                    var name = new Name($"v{names++}", scope.Parallel ? Pick(Reals) : Scalar());
                     var declare = new Declare(name.Text, Expression(name.T, scope, 2));
                     scope.Names.Add(name);
                     scope.Assignable.Add(name);
@@ -461,8 +465,26 @@ internal sealed class RandomKernel
             {
                 DType.Bool => Bool(scope, depth),
                 DType.Int32 or DType.Int64 => Integer(t, scope, depth),
+                DType.Complex128 => Complex(scope, depth),
                 _ => Real(t, scope, depth),
             };
+        }
+
+        /// <summary>complex128: made from two float64s or cast from a real, combined as System.Numerics.Complex.</summary>
+        private Expr Complex(Scope scope, int depth)
+        {
+            Expr Operand() => Expression(DType.Complex128, scope, depth - 1);
+            switch (Next(5))
+            {
+                case 0 or 1:
+                    return new Op(Pick("+", "-", "*", "/"), Operand(), Chance(30) ? Expression(DType.Float64, scope, depth - 1) : Operand(), DType.Complex128);
+                case 2:
+                    return new Call("Complex128", [Expression(DType.Float64, scope, depth - 1), Expression(DType.Float64, scope, depth - 1)], DType.Complex128);
+                case 3:
+                    return new Prefix("-", Operand(), DType.Complex128);
+                default:
+                    return new Call(Pick("Conj", "Sqrt", "Exp", "Log", "Sin", "Cos"), [Operand()], DType.Complex128);
+            }
         }
 
         /// <summary>Sum's dtype for an array of <paramref name="element"/> (int64 for bool and int32, as NumPy's default integer).</summary>
@@ -503,6 +525,7 @@ internal sealed class RandomKernel
 
         private Expr Constant(DType t) => t switch
         {
+            DType.Complex128 => new Call("Complex128", [Constant(DType.Float64)], t),
             DType.Bool => new Literal(Chance(50), t),
             DType.Int32 => new Literal(Pick(0, 1, -1, 2, 3, 5, 31, 32, -7, int.MaxValue, int.MinValue), t),
             DType.Int64 => Chance(50) ? new Weak((long)Pick(0, 1, -1, 2, 3, 7, 63, 64), t) : new Literal(Pick(0L, -1L, 5_000_000_000L, long.MaxValue, long.MinValue), t),
@@ -523,6 +546,10 @@ internal sealed class RandomKernel
                     return new Op(Pick("&", "|", "^"), Expression(DType.Bool, scope, depth - 1), Expression(DType.Bool, scope, depth - 1), DType.Bool);
                 case 3:
                     return new Prefix(Pick("!", "~"), Expression(DType.Bool, scope, depth - 1), DType.Bool);
+                case 4 when Chance(10):
+                    return Chance(50)
+                        ? new Op(Pick("==", "!="), Expression(DType.Complex128, scope, depth - 1), Expression(DType.Complex128, scope, depth - 1), DType.Bool)
+                        : new Call(Pick("IsNaN", "IsInf"), [Expression(DType.Complex128, scope, depth - 1)], DType.Bool);
                 default:
                     return new Call(Pick("IsNaN", "IsInf"), [Expression(Pick(DType.Float32, DType.Float64), scope, depth - 1)], DType.Bool);
             }
@@ -572,6 +599,8 @@ internal sealed class RandomKernel
                     var f = Pick("Exp", "Log", "Log1p", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Tanh", "Atan2", "Hypot", "Pow");
                     return f == "Pow" ? new Op(f, Operand(), Right(), t) : new Call(f, f is "Atan2" or "Hypot" ? [Operand(), Operand()] : [Operand()], t);
                 }
+                case 6 when t == DType.Float64 && Chance(15):
+                    return new Call(Pick("Real", "Imag", "Abs"), [Expression(DType.Complex128, scope, depth - 1)], t);
                 default:
                     return new Op(Pick("+", "*"), Operand(), Right(), t);
             }
@@ -699,6 +728,8 @@ internal sealed class RandomKernel
         {
             "Bool" => Ops.Bool(args[0]), "Int32" => Ops.Int32(args[0]), "Int64" => Ops.Int64(args[0]),
             "Float32" => Ops.Float32(args[0]), "Float64" => Ops.Float64(args[0]),
+            "Complex128" when args.Length == 2 => Ops.Complex128(args[0], args[1]), "Complex128" => Ops.Complex128(args[0]),
+            "Real" => Ops.Real(args[0]), "Imag" => Ops.Imag(args[0]), "Conj" => Ops.Conj(args[0]),
             "Sqrt" => Ops.Sqrt(args[0]), "Abs" => Ops.Abs(args[0]), "Floor" => Ops.Floor(args[0]), "Ceil" => Ops.Ceil(args[0]),
             "Round" => Ops.Round(args[0]), "Exp" => Ops.Exp(args[0]), "Log" => Ops.Log(args[0]), "Log1p" => Ops.Log1p(args[0]),
             "Sin" => Ops.Sin(args[0]), "Cos" => Ops.Cos(args[0]), "Tan" => Ops.Tan(args[0]), "Asin" => Ops.Asin(args[0]),

@@ -434,6 +434,10 @@ internal sealed class ReferenceInterpreter
                 _ => false,
             };
         }
+        if (function == MathFunction.MakeComplex)
+            return new Complex(Real(Convert(args[0], DType.Float64)), Real(Convert(args[1], DType.Float64)));
+        if (argTypes[0] == DType.Complex128)
+            return Convert(ComplexFunction(function, (Complex)Convert(args[0], DType.Complex128)), result);
         if (function is MathFunction.Min or MathFunction.Max)
             return MinMax(function == MathFunction.Min, Convert(args[0], result), Convert(args[1], result));
         if (function == MathFunction.Abs && IsInteger(result))
@@ -475,6 +479,23 @@ internal sealed class ReferenceInterpreter
         }
         throw new NotSupportedException($"{function} of {string.Join(", ", argTypes)}");
     }
+
+    /// <summary>SEMANTICS.md's complex functions: System.Numerics.Complex's; Abs, Real and Imag give float64.</summary>
+    private static object ComplexFunction(MathFunction function, Complex z) => function switch
+    {
+        // object, not double: a double arm would make the switch's type Complex (double converts to it implicitly).
+        MathFunction.Abs => (object)Complex.Abs(z),
+        MathFunction.Real => z.Real,
+        MathFunction.Imag => z.Imaginary,
+        MathFunction.Conj => Complex.Conjugate(z),
+        MathFunction.Sqrt => Complex.Sqrt(z),
+        MathFunction.Exp => Complex.Exp(z),
+        MathFunction.Log => Complex.Log(z),
+        MathFunction.Sin => Complex.Sin(z),
+        MathFunction.Cos => Complex.Cos(z),
+        MathFunction.Tan => Complex.Tan(z),
+        _ => throw new NotSupportedException($"{function} of complex128"),
+    };
 
     /// <summary>log(1 + x): its Taylor series where 1 + x would lose digits of x, else Log(1 + x) (1 + x is then exact or ≥ 1.5).</summary>
     private static double Log1p(double x)
