@@ -140,4 +140,21 @@ public sealed class FuzzRegressionTests
         Assert.AreEqual((float)literal, folded);
         Assert.AreEqual(BitConverter.SingleToInt32Bits(atRunTime), BitConverter.SingleToInt32Bits(folded));
     }
+
+    [TestMethod]
+    public void AMultiDimensionalArraysLengthIsItsElementCountOnEveryBackend()
+    {
+        // Counted as LongLength since the bad-input matrix found Array.Length throwing (Clr) or truncated (LLVM) past 2^31.
+        Action<Arr, Arr> body = (a, o) => o[0] = Float64(a.Length);
+        var (a, expected) = (new double[3, 4, 5], 60.0);
+        foreach (var options in new[] { OnClr, OnLlvm })
+        {
+            var o = new double[1];
+            Jit.Kernel((Arr x, Arr y) => body(x, y), options).Invoke(a, o);
+            Assert.AreEqual(expected, o[0], options.Backend.ToString());
+        }
+        var onGpu = new double[1];
+        JitDsl.Cuda.Kernel((Arr x, Arr y) => body(x, y))[1, 1](a, onGpu);
+        Assert.AreEqual(expected, onGpu[0], "cuda");
+    }
 }

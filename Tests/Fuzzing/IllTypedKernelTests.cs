@@ -5,7 +5,7 @@ using static JitDsl.Tests.TestSupport;
 namespace JitDsl.Tests.Fuzzing;
 
 /// <summary>
-/// The other half of the fuzzer: random kernels made ill-typed by one statement, and random kernels given bad
+/// The other half of the fuzzer: random kernels made ill-typed by one statement among theirs, and random kernels given bad
 /// arguments. Each must raise a TypingException or a KernelArgumentException with its code (the one the error
 /// table gives that mistake) — never an internal compiler error, another exception, or a result.
 /// </summary>
@@ -68,7 +68,8 @@ public sealed class IllTypedKernelTests
             foreach (var options in new[] { OnClr, OnLlvm })
             {
                 tried++;
-                var error = Assert.ThrowsExactly<TypingException>(() => kernel.Define(options, statement).Invoke(kernel.Arguments()),
+                // Before a random statement of the body: the kernel's variables and loops are around it.
+                var error = Assert.ThrowsExactly<TypingException>(() => kernel.Define(options, statement, at: k / Mistakes.Length).Invoke(kernel.Arguments()),
                     $"{mistake} in kernel {k} on {options.Backend}:\n{kernel}");
                 HasCode(error, code);
             }

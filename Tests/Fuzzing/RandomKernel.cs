@@ -34,19 +34,17 @@ internal sealed class RandomKernel
 
     public bool HasParallelLoop => Body.Any(n => n.Contains("PRange"));
 
-    /// <summary>The kernel, traced; <paramref name="first"/> (an ill-typed statement, say) is traced before its body.</summary>
-    public Kernel Define(JitOptions options, Action<Arr, Arr, Arr, Val>? first = null) =>
+    /// <summary>The kernel, traced; <paramref name="inserted"/> (an ill-typed statement, say) is traced before body statement <paramref name="at"/>.</summary>
+    public Kernel Define(JitOptions options, Action<Arr, Arr, Arr, Val>? inserted = null, int at = 0) =>
         Jit.Kernel((Arr x, Arr y, Arr o, Val s) =>
-        {
-            first?.Invoke(x, y, o, s);
-            return new Emitter(this, x, y, o, s, Helpers.Select(h => h.Define(options)).ToArray()).Kernel();
-        }, options, name: "fuzz");
+            new Emitter(this, x, y, o, s, Helpers.Select(h => h.Define(options)).ToArray()).Kernel(inserted is null ? null : (at, () => inserted(x, y, o, s))),
+            options, name: "fuzz");
 
     /// <summary>The same kernel for the GPU: one thread runs the body and stores the result in <c>r[0]</c>.</summary>
     public CudaKernel DefineForGpu() =>
         JitDsl.Cuda.Kernel((Arr x, Arr y, Arr o, Val s, Arr r) =>
         {
-            r[0] = new Emitter(this, x, y, o, s, Helpers.Select(h => h.Define(new JitOptions())).ToArray()).Kernel();
+            r[0] = new Emitter(this, x, y, o, s, Helpers.Select(h => h.Define(new JitOptions())).ToArray()).Kernel(null);
         }, name: "fuzz_gpu");
 
     /// <summary>The arguments, fresh each time (kernels write <c>o</c>).</summary>
@@ -179,8 +177,9 @@ internal sealed class RandomKernel
     /// <summary>A math function or cast by name; <see cref="Inexact"/> functions print a <c>~</c> comment.</summary>
     internal sealed record Call(string Function, Expr[] Args, DType T) : Expr(T)
     {
+        // A complex Abs is a hypot, which the LLVM backend computes with Borges' correction, .NET its own way.
         public bool Inexact => Function is "Exp" or "Log" or "Log1p" or "Sin" or "Cos" or "Tan" or "Asin" or "Acos" or "Atan" or "Sinh"
-            or "Cosh" or "Tanh" or "Atan2" or "Hypot";
+            or "Cosh" or "Tanh" or "Atan2" or "Hypot" || (Function == "Abs" && Args[0].T == DType.Complex128);
 
         public override int Size => 1 + Args.Sum(a => a.Size);
 
@@ -614,11 +613,17 @@ internal sealed class RandomKernel
     {
         private readonly Dictionary<string, Val> names = [];
 
-        public Val Kernel()
+        public Val Kernel((int At, Action Statement)? inserted)
         {
             names["s"] = s!;
             (names["x"], names["y"], names["o"]) = (x, y, o!);
-            Statements(kernel!.Body);
+            for (var k = 0; k <= kernel!.Body.Count; k++)
+            {
+                if (inserted is var (at, statement) && at % (kernel.Body.Count + 1) == k)
+                    statement();
+                if (k < kernel.Body.Count)
+                    Statement(kernel.Body[k]);
+            }
             return Expression(kernel.Result);
         }
 

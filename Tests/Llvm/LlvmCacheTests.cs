@@ -99,7 +99,7 @@ public sealed class LlvmCacheTests
     /// <summary>The name of the kernel they compile through the cache (one no process has linked before).</summary>
     private const string SharedKernel = "JITDSL_TEST_SHARED_KERNEL";
 
-    private const int Rounds = 40;
+    private const int Rounds = 100;
 
     /// <summary>
     /// A writer's rounds: the same entry written with this process's payload and read back whole, then a kernel through
@@ -109,7 +109,14 @@ public sealed class LlvmCacheTests
     public void AWriterReadsBackWholeEntries()
     {
         if (Environment.GetEnvironmentVariable(SharedFolder) is { } shared)
+        {
             Environment.SetEnvironmentVariable(ObjectCache.EnvironmentVariable, shared);
+            // A start line: both writers begin their rounds together, however the machine schedules their start.
+            File.WriteAllText(Path.Combine(shared, $"ready-{Environment.ProcessId}"), "");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (Directory.GetFiles(shared, "ready-*").Length < 2 && clock.Elapsed < TimeSpan.FromSeconds(60))
+                Thread.Sleep(1);
+        }
         var mark = (byte)(Environment.ProcessId % 200 + 1);
         var payload = Enumerable.Repeat(mark, 300_000 + mark).ToArray();
         for (var round = 0; round < Rounds; round++)
@@ -140,14 +147,19 @@ public sealed class LlvmCacheTests
             };
             info.Environment[SharedFolder] = shared;
             info.Environment[SharedKernel] = kernelName;
+            // A child that ran no test must fail, as it does unless told to ignore exit codes.
+            info.Environment.Remove("TESTINGPLATFORM_EXITCODE_IGNORE");
             return System.Diagnostics.Process.Start(info)!;
         }).ToArray();
-        foreach (var writer in writers)
+        var outputs = writers.Select(w => (Output: w.StandardOutput.ReadToEndAsync(), Errors: w.StandardError.ReadToEndAsync())).ToArray();
+        foreach (var (writer, (output, errors)) in writers.Zip(outputs))
         {
-            var output = writer.StandardOutput.ReadToEndAsync();
-            var errors = writer.StandardError.ReadToEnd();
-            Assert.IsTrue(writer.WaitForExit(TimeSpan.FromMinutes(2)), "a writer did not finish");
-            Assert.AreEqual(0, writer.ExitCode, output.Result + errors);
+            if (!writer.WaitForExit(TimeSpan.FromMinutes(2)))
+            {
+                writer.Kill(entireProcessTree: true);
+                Assert.Fail("a writer did not finish in 2 minutes");
+            }
+            Assert.AreEqual(0, writer.ExitCode, output.Result + errors.Result);
         }
         var read = File.ReadAllBytes(Path.Combine(shared, "written-by-processes.o"));
         Environment.SetEnvironmentVariable(ObjectCache.EnvironmentVariable, shared);
