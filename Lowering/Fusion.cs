@@ -166,7 +166,7 @@ internal sealed class Fusion
         {
             var statement = statements[k];
             if (k == last && statement is not (If or For or While))
-                return !Expressions(statement).Any(CallsKernel);
+                return !TreeWalk.Expressions(statement).Any(CallsKernel);
             if (Writes(statement, reads))
                 return false;
         }
@@ -174,13 +174,13 @@ internal sealed class Fusion
     }
 
     private static bool Uses(Stmt statement, Local local) =>
-        Expressions(statement).Any(e => Contains(e, n => n is LocalRef r && r.Local == local)) || Nested(statement).Any(s => Uses(s, local));
+        TreeWalk.Expressions(statement).Any(e => Contains(e, n => n is LocalRef r && r.Local == local)) || Nested(statement).Any(s => Uses(s, local));
 
     private static bool Writes(Stmt statement, HashSet<Local> reads) => statement switch
     {
         Store or Fill => true,
         Assign a when reads.Contains(a.Local) => true,
-        _ => Expressions(statement).Any(CallsKernel) || Nested(statement).Any(s => Writes(s, reads)),
+        _ => TreeWalk.Expressions(statement).Any(CallsKernel) || Nested(statement).Any(s => Writes(s, reads)),
     };
 
     // A kernel called may write to any array it is given.
@@ -205,8 +205,6 @@ internal sealed class Fusion
         seen ??= new HashSet<Expr>(ReferenceEqualityComparer.Instance);
         return seen.Add(e) && (test(e) || TreeWalk.Children(e).Any(child => Contains(child, test, seen)));
     }
-
-    private static IEnumerable<Expr> Expressions(Stmt statement) => TreeWalk.Expressions(statement);
 
     private static IEnumerable<Stmt> Nested(Stmt statement) => TreeWalk.Blocks(statement).SelectMany(b => b.Statements);
 

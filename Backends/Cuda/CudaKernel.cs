@@ -85,7 +85,7 @@ public sealed class CudaKernel
     /// <summary>Every stage of compiling the kernel for these example arguments, down to its IL and its PTX.</summary>
     public KernelInspection Inspect(params object?[] exampleArgs)
     {
-        var (signature, _) = Prepare(exampleArgs ?? [null]);
+        var signature = SignatureOf(exampleArgs ?? [null]);
         var (code, stages) = Specialize(signature);
         var ptx = new StageReport("ptx", TimeSpan.Zero, () => Ptx(code.Method, Contracts));
         return new KernelInspection(Name, signature.ToString(), [.. stages, ptx]);
@@ -105,7 +105,8 @@ public sealed class CudaKernel
 
     private void Launch(KernelConfig config, object?[] args)
     {
-        var (signature, arguments) = Prepare(args ?? [null]);
+        var arguments = args ?? [null];
+        var signature = SignatureOf(arguments);
         var code = Specialize(signature).Code;
         var copies = new Dictionary<Array, (IDeviceArray Device, Action CopyBack)>(ReferenceEqualityComparer.Instance);
         try
@@ -156,13 +157,13 @@ public sealed class CudaKernel
     }
 
     /// <summary>The kernel types of a launch's arguments (a device array types as the host array it mirrors).</summary>
-    internal (Signature Signature, object?[] Arguments) Prepare(object?[] args) => Prepare(tree, args);
+    internal Signature SignatureOf(object?[] args) => SignatureOf(tree, args);
 
     /// <summary>The kernel types of arguments for <paramref name="tree"/>, device arrays typed as the host arrays they mirror.</summary>
-    internal static (Signature Signature, object?[] Arguments) Prepare(KernelTree tree, object?[] args)
+    internal static Signature SignatureOf(KernelTree tree, object?[] args)
     {
-        var stand_ins = args.Select(a => a is IDeviceArray device ? Array.CreateInstance(device.ElementType, new int[device.Shape.Count]) : a).ToArray();
-        var signature = Arguments.TypesOf(tree, stand_ins);
+        var standIns = args.Select(a => a is IDeviceArray device ? Array.CreateInstance(device.ElementType, new int[device.Shape.Count]) : a).ToArray();
+        var signature = Arguments.TypesOf(tree, standIns);
         Arguments.CheckAccepted(tree, signature);
         for (var k = 0; k < args.Length; k++)
         {
@@ -170,7 +171,7 @@ public sealed class CudaKernel
                 throw new KernelArgumentException(ErrorCodes.ArgumentType,
                     $"argument `{tree.Parameters[k].Name}` of CUDA kernel `{tree.Name}` is a strided view; pass an array or a DeviceArray", tree.Parameters[k].Name);
         }
-        return (signature, args);
+        return signature;
     }
 
     private (GpuCode Code, IReadOnlyList<StageReport> Stages) Specialize(Signature signature) =>

@@ -50,7 +50,7 @@ internal sealed class GpuMap(KernelTree map, KernelTree into, JitOptions options
     /// <summary>The result a call makes, of the map's dtype and the arguments' broadcast length; null when they are all scalars.</summary>
     private (object Output, long Length)? NewOutput(object?[] args)
     {
-        var (signature, _) = CudaKernel.Prepare(map, args);
+        var signature = CudaKernel.SignatureOf(map, args);
         if (!signature.Parameters.Any(p => p.IsArray))
             return null;
         var result = resultTypes.GetOrAdd(signature, types => TypeInference.Specialize(map, types, null).ReturnType!);

@@ -1,3 +1,5 @@
+using JitDsl.Lowering.Runtime;
+
 namespace JitDsl.Backends.Cuda;
 
 /// <summary>
@@ -31,13 +33,11 @@ internal static class GpuMath
         var fraction = x - below;
         var odd = Math.Floor(below / 2) * 2 != below;
         var rounded = fraction > 0.5 || (fraction == 0.5 && odd) ? below + 1 : below;
-        return rounded == 0 ? (IsNegative(x) ? -0.0 : 0.0) : rounded;
+        return rounded == 0 ? KernelMath.ZeroWithSignOf(x) : rounded;
     }
 
     /// <summary>float32's: exact through double (the result is an integer a float holds).</summary>
     public static float Round(float x) => (float)Round((double)x);
-
-    private static bool IsNegative(double x) => x < 0 || (x == 0 && 1 / x < 0);
 
     /// <summary>
     /// A float to int32 as the semantics convert it (toward zero, saturating, NaN → 0). The GPU's cvt.rzi does the same,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using JitDsl;
+using JitDsl.Tests.Fuzzing;
 using static JitDsl.Dsl.Ops;
 
 /// <summary>
@@ -35,14 +36,6 @@ internal static class GpuOperators
         ("round", a => Round(a), true), ("isnan", a => Int32(IsNaN(a)), true), ("isinf", a => Int32(IsInf(a)), true), ("int32", a => Int32(a), true),
         ("int64", a => Int64(a), true), ("float32", a => Float32(a), true), ("float64", a => Float64(a), true), ("bool", a => Int32(Bool(a)), true),
     ];
-
-    /// <summary>The same value to the bit (any NaN as NaN; 0.0 and −0.0 differ), or the same exception.</summary>
-    private static bool Same(object? expected, object? actual) => (expected, actual) switch
-    {
-        (double e, double a) => double.IsNaN(e) ? double.IsNaN(a) : BitConverter.DoubleToInt64Bits(e) == BitConverter.DoubleToInt64Bits(a),
-        (float e, float a) => float.IsNaN(e) ? float.IsNaN(a) : BitConverter.SingleToInt32Bits(e) == BitConverter.SingleToInt32Bits(a),
-        _ => Equals(expected, actual),
-    };
 
     public static int Run()
     {
@@ -86,7 +79,8 @@ internal static class GpuOperators
                     {
                         actual = e is JitInternalException ? e.Message : e.GetType();
                     }
-                    if (Same(expected, actual))
+                    // The same bits (any NaN as NaN; 0.0 and −0.0 differ), or the same exception type.
+                    if (Agreement.Same(expected, actual, approximate: false, parallel: false))
                         continue;
                     var ulps = (expected, actual) switch
                     {

@@ -143,18 +143,6 @@ internal static class Materialization
                 : this;
     }
 
-    internal static IEnumerable<Expr> StatementExpressions(Stmt statement) => statement switch
-    {
-        Declare d => [d.Init],
-        Assign a => [a.Value],
-        Store s => s.Indices.Prepend(s.Array).Append(s.Value),
-        Fill f => [f.Array, f.Value],
-        Return { Value: { } v } => [v],
-        Evaluate e => [e.Value],
-        SeedRandom s => [s.Seed],
-        _ => [],
-    };
-
     /// <summary>Replaces bound nodes by their temporaries, keeping shared subtrees shared.</summary>
     private sealed class Rewriter(Dictionary<Expr, Local> temporaries)
     {

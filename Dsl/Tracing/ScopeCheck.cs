@@ -50,7 +50,7 @@ internal static class ScopeCheck
                 CheckBlock(w.Body, new ScopeChain(prelude));
                 break;
             default:
-                foreach (var e in Materialization.StatementExpressions(statement))
+                foreach (var e in TreeWalk.Expressions(statement))
                     CheckExpr(e, scope, statement.Loc);
                 break;
         }

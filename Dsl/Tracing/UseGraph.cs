@@ -50,7 +50,7 @@ internal sealed class UseGraph
             switch (item)
             {
                 case PendingSimple simple:
-                    foreach (var e in Materialization.StatementExpressions(simple.Stmt))
+                    foreach (var e in TreeWalk.Expressions(simple.Stmt))
                         AddRoot(e, use);
                     break;
                 case PendingIf branch:

@@ -110,7 +110,7 @@ internal static class KernelMath
     /// ±0 with the sign of <paramref name="x"/> (not NaN): Math.CopySign(0, x) without calling it, because ILGPU
     /// compiles CopySign for the GPU with its operands swapped (an H200 gave 0.4 for 1 // 2.5).
     /// </summary>
-    private static double ZeroWithSignOf(double x) => IsNegative(x) ? -0.0 : 0.0;
+    internal static double ZeroWithSignOf(double x) => IsNegative(x) ? -0.0 : 0.0;
 
     /// <summary>
     /// np.minimum with .NET's Math.Min's signs: NaN if either is NaN, −0 below +0. Written out because the .NET 10 JIT

@@ -29,7 +29,7 @@ internal static class Agreement
     /// <summary>Whether the GPU can run it: device arrays hold no bools (nor does a result array), kernels no complex numbers.</summary>
     public static bool FitsTheGpu(RandomKernel kernel, Type resultType) =>
         kernel is { X: not DType.Bool, Y: not DType.Bool, O: not DType.Bool } && resultType != typeof(bool)
-        && !kernel.ToString().Contains("Complex", StringComparison.Ordinal);
+        && !kernel.UsesComplex;
 
     /// <summary>The kernel as a one-thread CUDA kernel on device copies of its arrays; its result comes back in r[0].</summary>
     public static object? RunOnGpu(RandomKernel kernel, Type resultType, object[] args)
@@ -81,7 +81,7 @@ internal static class Agreement
         _ => $"{value} ({value.GetType().Name})",
     };
 
-    private static bool Same(object? a, object? b, bool approximate, bool parallel)
+    public static bool Same(object? a, object? b, bool approximate, bool parallel)
     {
         if (a is null || b is null)
             return a is null && b is null;

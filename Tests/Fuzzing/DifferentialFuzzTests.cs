@@ -78,8 +78,9 @@ public sealed class DifferentialFuzzTests
     private static string? Disagreement(RandomKernel kernel, Tally tally, bool onGpu, Action<string>? log = null)
     {
         tally.Kernels++;
-        var reference = Agreement.Run(args => ReferenceInterpreter.Run(kernel.Define(OnClr), args), kernel);
-        if (reference.Error is TypingException typing)
+        var onClr = kernel.Define(OnClr);
+        var reference = Agreement.Run(args => ReferenceInterpreter.Run(onClr, args), kernel);
+        if (reference.Error is TypingException)
         {
             tally.Rejected++;
             return null;
@@ -91,7 +92,7 @@ public sealed class DifferentialFuzzTests
         tally.Approximate += kernel.Approximate ? 1 : 0;
         var variants = new List<(string Name, Func<object[], object?> Run)>
         {
-            ("clr", args => kernel.Define(OnClr).Invoke(args)),
+            ("clr", args => onClr.Invoke(args)),
             ("llvm", args => kernel.Define(OnLlvm).Invoke(args)),
         };
         if (kernel.HasParallelLoop)

@@ -32,7 +32,13 @@ internal sealed class RandomKernel
     /// <summary>Whether a result may differ from the oracle's in the last places: a math function other than the exact ones.</summary>
     public bool Approximate => ToString().Contains("/*~*/", StringComparison.Ordinal);
 
-    public bool HasParallelLoop => Body.Any(n => n.Contains("PRange"));
+    public bool HasParallelLoop => ToString().Contains("PRange(", StringComparison.Ordinal);
+
+    /// <summary>Whether it uses complex numbers (which CUDA kernels refuse).</summary>
+    public bool UsesComplex => ToString().Contains("Complex", StringComparison.Ordinal);
+
+    // The kernel never changes once built: its text is made once, for printing and for the questions above.
+    private string? text;
 
     /// <summary>The kernel, traced; <paramref name="inserted"/> (an ill-typed statement, say) is traced before body statement <paramref name="at"/>.</summary>
     public Kernel Define(JitOptions options, Action<Arr, Arr, Arr, Val>? inserted = null, int at = 0) =>
@@ -50,7 +56,9 @@ internal sealed class RandomKernel
     /// <summary>The arguments, fresh each time (kernels write <c>o</c>).</summary>
     public object[] Arguments() => [Data(X, Seed, Elements), Data(Y, Seed + 1, Elements), Data(O, Seed + 2, Elements), Scalar(S, Seed + 3)];
 
-    public override string ToString()
+    public override string ToString() => text ??= Print();
+
+    private string Print()
     {
         var text = new StringBuilder();
         foreach (var (helper, k) in Helpers.Select((h, k) => (h, k)))
@@ -71,7 +79,7 @@ internal sealed class RandomKernel
     {
         var random = new Random((int)seed);
         var values = Enumerable.Range(0, length).Select(_ => Scalar(dtype, (ulong)random.Next())).ToArray();
-        var array = Array.CreateInstance(Clr(dtype), length);
+        var array = Array.CreateInstance(dtype.ClrType(), length);
         for (var k = 0; k < length; k++)
             array.SetValue(values[k], k);
         return array;
@@ -90,16 +98,6 @@ internal sealed class RandomKernel
             _ => edge ? EdgeReals[random.Next(EdgeReals.Length)] : Math.Round(random.NextDouble() * 20 - 10, 3),
         };
     }
-
-    public static Type Clr(DType dtype) => dtype switch
-    {
-        DType.Bool => typeof(bool),
-        DType.Int32 => typeof(int),
-        DType.Int64 => typeof(long),
-        DType.Float32 => typeof(float),
-        DType.Float64 => typeof(double),
-        _ => typeof(System.Numerics.Complex),
-    };
 
     // ---- The tree
 
@@ -298,7 +296,7 @@ internal sealed class RandomKernel
     }
 
     /// <summary>Makes one kernel from a PCG stream.</summary>
-    internal sealed class Builder(PCG pcg)
+    private sealed class Builder(PCG pcg)
     {
         private static readonly DType[] Reals = [DType.Bool, DType.Int32, DType.Int64, DType.Float32, DType.Float64];
 
@@ -377,11 +375,7 @@ internal sealed class RandomKernel
                 {
                     // A whole-array reduction, kept in a variable: inside a Where or right of & it would be JD0023.
                     var t = Reduced(x);
-                    var name = new Name($"v{names++}", t);
-                    var declare = new Declare(name.Text, new Call(t == x ? Pick("Sum", "Min", "Max") : "Sum", [new Name("x", x)], t));
-                    scope.Names.Add(name);
-                    scope.Assignable.Add(name);
-                    return declare;
+                    return Variable(scope, t, new Call(t == x ? Pick("Sum", "Min", "Max") : "Sum", [new Name("x", x)], t));
                 }
                 case 9 when !scope.Parallel:
                 {
@@ -393,13 +387,19 @@ internal sealed class RandomKernel
                 }
                 default: // 0, 1, and the cases that do not fit here: a new variable
                 {
-                    var name = new Name($"v{names++}", scope.Parallel ? Pick(Reals) : Scalar());
-                    var declare = new Declare(name.Text, Expression(name.T, scope, 2));
-                    scope.Names.Add(name);
-                    scope.Assignable.Add(name);
-                    return declare;
+                    var t = scope.Parallel ? Pick(Reals) : Scalar();
+                    return Variable(scope, t, Expression(t, scope, 2));
                 }
             }
+        }
+
+        /// <summary>A new variable declared with <paramref name="init"/> (made before the variable is in scope), assignable from here on.</summary>
+        private Declare Variable(Scope scope, DType t, Expr init)
+        {
+            var name = new Name($"v{names++}", t);
+            scope.Names.Add(name);
+            scope.Assignable.Add(name);
+            return new Declare(name.Text, init);
         }
 
         private Node Loop(Scope scope, int depth)

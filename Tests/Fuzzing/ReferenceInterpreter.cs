@@ -178,15 +178,7 @@ internal sealed class ReferenceInterpreter
 
     // ---- Values
 
-    private static DType DTypeOf(Array array) => array.GetType().GetElementType() switch
-    {
-        var t when t == typeof(bool) => DType.Bool,
-        var t when t == typeof(int) => DType.Int32,
-        var t when t == typeof(long) => DType.Int64,
-        var t when t == typeof(float) => DType.Float32,
-        var t when t == typeof(double) => DType.Float64,
-        _ => DType.Complex128,
-    };
+    private static DType DTypeOf(Array array) => DTypes.FromClr(array.GetType().GetElementType()!)!.Value;
 
     private static bool Truth(object value) => (bool)Convert(value, DType.Bool);
 

@@ -99,6 +99,9 @@ public sealed class LlvmCacheTests
     /// <summary>The name of the kernel they compile through the cache (one no process has linked before).</summary>
     private const string SharedKernel = "JITDSL_TEST_SHARED_KERNEL";
 
+    /// <summary>Which writer a child is (1 or 2): the byte its payload repeats.</summary>
+    private const string WriterNumber = "JITDSL_TEST_WRITER";
+
     private const int Rounds = 100;
 
     /// <summary>
@@ -117,7 +120,8 @@ public sealed class LlvmCacheTests
             while (Directory.GetFiles(shared, "ready-*").Length < 2 && clock.Elapsed < TimeSpan.FromSeconds(60))
                 Thread.Sleep(1);
         }
-        var mark = (byte)(Environment.ProcessId % 200 + 1);
+        // Each writer its own byte (process ids could share one modulo 256): a mixed entry cannot hide.
+        var mark = byte.TryParse(Environment.GetEnvironmentVariable(WriterNumber), out var number) ? number : (byte)1;
         var payload = Enumerable.Repeat(mark, 300_000 + mark).ToArray();
         for (var round = 0; round < Rounds; round++)
         {
@@ -137,7 +141,7 @@ public sealed class LlvmCacheTests
         var shared = Path.Combine(folder, $"two-processes-{Guid.NewGuid():N}");
         var kernelName = $"shared_{Guid.NewGuid():N}";
         Directory.CreateDirectory(shared);
-        var writers = Enumerable.Range(0, 2).Select(_ =>
+        var writers = Enumerable.Range(1, 2).Select(number =>
         {
             var info = new System.Diagnostics.ProcessStartInfo("dotnet",
                 [ "exec", typeof(LlvmCacheTests).Assembly.Location, "--filter", $"FullyQualifiedName~{nameof(AWriterReadsBackWholeEntries)}" ])
@@ -147,6 +151,7 @@ public sealed class LlvmCacheTests
             };
             info.Environment[SharedFolder] = shared;
             info.Environment[SharedKernel] = kernelName;
+            info.Environment[WriterNumber] = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
             // A child that ran no test must fail, as it does unless told to ignore exit codes.
             info.Environment.Remove("TESTINGPLATFORM_EXITCODE_IGNORE");
             return System.Diagnostics.Process.Start(info)!;

@@ -116,9 +116,9 @@ public sealed class NodeCoverageTests
         foreach (var statement in block.Statements)
         {
             seen.Add(statement.GetType());
-            foreach (var e in StatementExpressions(statement))
+            foreach (var e in TreeWalk.Expressions(statement))
                 Collect(e, seen);
-            foreach (var nested in NestedBlocks(statement))
+            foreach (var nested in TreeWalk.Blocks(statement))
                 Collect(nested, seen);
         }
     }
@@ -131,20 +131,4 @@ public sealed class NodeCoverageTests
         foreach (var child in TreeWalk.Children(e))
             Collect(child, seen);
     }
-
-    private static IEnumerable<Expr> StatementExpressions(Stmt s) => s switch
-    {
-        If i => [i.Condition],
-        For f => [f.Start, f.Stop, f.Step],
-        While w => [w.Condition],
-        _ => Materialization.StatementExpressions(s),
-    };
-
-    private static IEnumerable<Block> NestedBlocks(Stmt s) => s switch
-    {
-        If i => [i.Then, i.Else],
-        For f => [f.Body],
-        While w => [w.Prelude, w.Body],
-        _ => [],
-    };
 }
